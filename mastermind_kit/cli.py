@@ -1,0 +1,340 @@
+"""The ``mastermind`` command line: thin commands over the library.
+
+Each command parses its options, calls one library function, prints, and returns an
+exit code: 0 ok, 1 findings, 2 usage or input error. ``main`` turns every expected
+error into one line on stderr; a traceback means a bug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mastermind_kit import __version__
+from mastermind_kit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, MastermindError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@dataclass
+class Settings:
+    repo: Path | None
+    color: bool | None
+
+
+def _today(value: dt.date | None) -> dt.date:
+    # The one place the real date is read; every library function takes it as a parameter.
+    return value or dt.date.today()
+
+
+def _repo(ctx: click.Context, hint: list[Path] | None = None) -> Any:
+    from mastermind_kit.repo import GroupRepo, find_root
+
+    settings: Settings = ctx.obj
+    if settings.repo is not None:
+        return GroupRepo.find(settings.repo, explicit=True)
+    if hint:
+        for path in hint:
+            root = find_root(path if path.exists() else path.parent)
+            if root is not None:
+                return GroupRepo(root)
+    return GroupRepo.find(Path.cwd())
+
+
+def _echo(ctx: click.Context, text: str = "", *, err: bool = False) -> None:
+    click.echo(text, err=err, color=ctx.obj.color if ctx.obj else None)
+
+
+class _Date(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+DATE = _Date()
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="mastermind")
+@click.option(
+    "-C",
+    "--repo",
+    "repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run in this group repo (default: the nearest folder with mastermind.yaml, like git).",
+)
+@click.pass_context
+def cli(ctx: click.Context, repo: Path | None) -> None:
+    """Peer-advisory mastermind groups in plain text and git.
+
+    A group is a git repo of Markdown notes with YAML front matter. This tool
+    prepares notes, checks them, and sums up who followed through.
+    """
+    color = False if os.environ.get("NO_COLOR") else None
+    ctx.obj = Settings(repo=repo, color=color)
+
+
+# -- init -------------------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--name", required=True, help="The group's name.")
+@click.option(
+    "--cadence",
+    type=click.Choice(["weekly", "biweekly", "monthly"]),
+    default="biweekly",
+    show_default=True,
+    help="How often the group meets.",
+)
+@click.option("--first-meeting", type=DATE, help="Date of the first meeting [default: in a week].")
+@click.option("--time", "time_", default="18:00", show_default=True, help="Start time, HH:MM.")
+@click.option("--timezone", help="IANA time zone [default: this machine's, else UTC].")
+@click.option(
+    "--member",
+    "members",
+    multiple=True,
+    metavar="ID[:NAME[:EMAIL]]",
+    help="A member (repeat). Default: you, from your git identity.",
+)
+@click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@click.pass_context
+def init(
+    ctx: click.Context,
+    directory: Path,
+    name: str,
+    cadence: str,
+    first_meeting: dt.date | None,
+    time_: str,
+    timezone: str | None,
+    members: tuple[str, ...],
+    today: dt.date | None,
+) -> int:
+    """Create a new group repo in DIRECTORY, with a first commit."""
+    from mastermind_kit.create import NewMember, create_group, local_timezone
+
+    created = create_group(
+        directory,
+        name=name,
+        cadence=cadence,
+        first_meeting=first_meeting or _today(today) + dt.timedelta(days=7),
+        time=time_,
+        timezone=timezone or local_timezone(),
+        members=[NewMember.parse(spec) for spec in members],
+    )
+    _echo(ctx, f"Created {name} in {created}")
+    _echo(ctx, "Next: push it to a private remote, and each member runs `pre-commit install`.")
+    return EXIT_OK
+
+
+# -- member -----------------------------------------------------------------------------
+
+
+@cli.group(context_settings=CONTEXT)
+def member() -> None:
+    """Add or list the group's members."""
+
+
+@member.command("add", context_settings=CONTEXT)
+@click.argument("member_id", metavar="ID")
+@click.option("--name", required=True, help="The member's full name.")
+@click.option("--email", "emails", multiple=True, help="A git email of the member (repeat).")
+@click.option("--joined", type=DATE, help="Date the member joins [default: today].")
+@click.option("--today", type=DATE, help="Pretend today is DATE.")
+@click.pass_context
+def member_add(
+    ctx: click.Context,
+    member_id: str,
+    name: str,
+    emails: tuple[str, ...],
+    joined: dt.date | None,
+    today: dt.date | None,
+) -> int:
+    """Add member ID to mastermind.yaml and write members/ID.md."""
+    from mastermind_kit.members import add_member
+
+    repo = _repo(ctx)
+    written = add_member(
+        repo, member_id, name=name, emails=list(emails), joined=joined or _today(today)
+    )
+    for path in written:
+        _echo(ctx, f"wrote {repo.rel(path)}")
+    return EXIT_OK
+
+
+@member.command("list", context_settings=CONTEXT)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def member_list(ctx: click.Context, fmt: str) -> int:
+    """List the members, with when they joined and left."""
+    from mastermind_kit.members import list_members
+
+    members = list_members(_repo(ctx))
+    if fmt == "json":
+        rows = [
+            {
+                "id": m.id,
+                "name": m.name,
+                "emails": m.emails,
+                "joined": m.joined.isoformat() if m.joined else None,
+                "left": m.left.isoformat() if m.left else None,
+            }
+            for m in members
+        ]
+        _echo(ctx, json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for m in members:
+        span = f"joined {m.joined or '-'}" + (f", left {m.left}" if m.left else "")
+        _echo(ctx, f"{m.id:<16} {m.name:<28} {span}")
+    return EXIT_OK
+
+
+# -- check ------------------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: path:line:col lines; json: a list of findings; github: workflow annotations.",
+)
+@click.option("--strict", is_flag=True, help="Warnings count as findings too (exit 1).")
+@click.option("--fix", "apply_fix", is_flag=True, help="Apply safe mechanical fixes first.")
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool, apply_fix: bool) -> int:
+    """Validate group files: the given PATHS, or the whole repo.
+
+    Checks each file's shape against the format's JSON Schemas and the rules that
+    span files (ids, members, schedule, report-backs). Exit 0 when there are no
+    errors, 1 when there are findings, 2 on a usage or input error.
+    """
+    from mastermind_kit.check import check_repo
+    from mastermind_kit.findings import ERROR, counts, to_json
+
+    given = list(paths)
+    for path in given:
+        if not path.exists() and not path.is_symlink():
+            raise click.BadParameter(f"no such file or folder: {path}", param_hint="PATHS")
+    repo = _repo(ctx, given)
+    targets = _targets(repo, given)
+    if apply_fix:
+        from mastermind_kit.fix import fix
+
+        for fixed in fix(repo, None if targets is None else _files(targets)):
+            _echo(ctx, f"fixed {fixed.path}: {fixed.what}", err=True)
+    findings = check_repo(repo, targets)
+    shown = [_relative_to_cwd(repo, f) for f in findings]
+    if fmt == "json":
+        _echo(ctx, to_json(shown))
+    elif fmt == "github":
+        for finding in shown:
+            _echo(ctx, finding.github())
+    else:
+        for finding in shown:
+            line = finding.text()
+            if finding.severity == ERROR:
+                line = click.style(line, fg="red")
+            _echo(ctx, line)
+        errors, warnings = counts(findings)
+        if errors or warnings:
+            _echo(ctx, f"{errors} error(s), {warnings} warning(s)")
+    errors, warnings = counts(findings)
+    return EXIT_FINDINGS if errors or (strict and warnings) else EXIT_OK
+
+
+def _targets(repo: Any, given: list[Path]) -> list[Path] | None:
+    if not given:
+        return None
+    if any(p.resolve() == repo.root for p in given):
+        return None
+    return given
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.rglob("*")) if path.is_dir() else [path])
+    return [p.absolute() for p in files]
+
+
+def _relative_to_cwd(repo: Any, finding: Any) -> Any:
+    from dataclasses import replace
+
+    absolute = repo.root / finding.path
+    try:
+        shown = os.path.relpath(absolute, Path.cwd())
+    except ValueError:  # pragma: no cover - another drive on Windows
+        shown = str(absolute)
+    return replace(finding, path=shown)
+
+
+# -- schema -----------------------------------------------------------------------------
+
+
+@cli.command("schema", context_settings=CONTEXT)
+@click.argument("kind", type=click.Choice(["config", "member", "note"]))
+@click.pass_context
+def schema_command(ctx: click.Context, kind: str) -> int:
+    """Print the JSON Schema of a file kind (for editors and other tools)."""
+    from mastermind_kit.schema import dump
+
+    _echo(ctx, dump(kind).rstrip("\n"))
+    return EXIT_OK
+
+
+# -- demo -------------------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.pass_context
+def demo(ctx: click.Context, directory: Path | None) -> int:
+    """Replay the bundled sample group as a real git repo in DIRECTORY, and tour it.
+
+    DIRECTORY must not exist or be empty (default: a new folder in the temp dir).
+    """
+    from mastermind_kit.demo import build_demo, tour
+
+    target = build_demo(directory)
+    _echo(ctx, tour(target))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; turn expected errors into one line and an exit code."""
+    try:
+        result = cli.main(args=argv, prog_name="mastermind", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return EXIT_FINDINGS
+    except MastermindError as error:
+        click.echo(f"mastermind: error: {error}", err=True)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return EXIT_USAGE
+    return result if isinstance(result, int) else EXIT_OK

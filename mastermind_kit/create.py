@@ -1,0 +1,138 @@
+"""``mastermind init``: a new group repo, complete and committed, or nothing at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mastermind_kit import history, schedule
+from mastermind_kit.errors import GitError, UsageError
+from mastermind_kit.fsutil import atomic_write
+from mastermind_kit.model import is_slug
+from mastermind_kit.render import render
+
+CADENCE_WORDS = {"weekly": "every week", "biweekly": "every two weeks", "monthly": "every month"}
+
+
+@dataclass
+class NewMember:
+    id: str
+    name: str
+    emails: list[str] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, spec: str) -> NewMember:
+        """``ID[:NAME[:EMAIL]]`` as given to ``init --member``."""
+        ident, _, rest = spec.partition(":")
+        name, _, email = rest.partition(":")
+        if not is_slug(ident):
+            raise UsageError(
+                f"--member {spec!r}: {ident!r} is not a valid member id",
+                hint="lowercase letters, digits and '-', e.g. alice or bob-k",
+            )
+        return cls(ident, name or ident.capitalize(), [email] if email else [])
+
+
+def slug_from(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
+    return slug[:40] or "me"
+
+
+def local_timezone() -> str:
+    """The machine's IANA zone name when it can be told, else UTC."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name and schedule.valid_timezone(name):
+        return name
+    try:
+        target = os.readlink("/etc/localtime")
+    except OSError:
+        return "UTC"
+    _, _, name = target.partition("zoneinfo/")
+    return name if name and schedule.valid_timezone(name) else "UTC"
+
+
+def create_group(
+    target: Path,
+    *,
+    name: str,
+    cadence: str,
+    first_meeting: dt.date,
+    time: str,
+    timezone: str,
+    members: list[NewMember],
+) -> Path:
+    """Make ``target`` a new group repo with one commit. Returns its path."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"{target} already exists and is not empty; nothing was written")
+    if not schedule.valid_timezone(timezone):
+        raise UsageError(f"unknown time zone {timezone!r}", hint="use an IANA name like Europe/Berlin")
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", time):
+        raise UsageError(f"--time {time!r} is not a time HH:MM (24-hour)")
+    if not name.strip():
+        raise UsageError("--name must not be empty")
+    parent = target.absolute().parent
+    if not parent.is_dir():
+        raise UsageError(f"{parent} does not exist")
+    ident = history.identity(parent)
+    if ident is None:
+        raise GitError(
+            "git does not know who you are, so the first commit cannot be made; nothing was "
+            "written",
+            hint='set it with: git config --global user.name "Your Name" && '
+            'git config --global user.email you@example.org',
+        )
+    if not members:
+        members = [NewMember(slug_from(ident[1].split("@")[0]), ident[0], [ident[1]])]
+    seen: set[str] = set()
+    for member in members:
+        if member.id in seen:
+            raise UsageError(f"member id {member.id!r} is given twice")
+        seen.add(member.id)
+
+    context = {
+        "name": name,
+        "cadence": cadence,
+        "cadence_words": CADENCE_WORDS[cadence],
+        "first_meeting": first_meeting.isoformat(),
+        "time": time,
+        "timezone": timezone,
+        "members": members,
+    }
+    config = render("mastermind.yaml.j2", context)
+    context["agreement"] = _agreement(config)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    try:
+        atomic_write(staging / "mastermind.yaml", config)
+        for member in members:
+            atomic_write(
+                staging / "members" / f"{member.id}.md",
+                render("member.md.j2", {"name": member.name}),
+            )
+        atomic_write(staging / "README.md", render("group-README.md.j2", context))
+        atomic_write(staging / ".gitignore", render("gitignore.j2", context))
+        atomic_write(
+            staging / ".pre-commit-config.yaml", render("pre-commit-config.yaml.j2", context)
+        )
+        (staging / "meetings").mkdir()
+        (staging / "meetings" / ".gitkeep").touch()
+        history.init(staging)
+        history.commit(staging, f"Start {name}")
+        if target.exists():
+            target.rmdir()  # empty, checked above
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _agreement(config: str) -> str:
+    import yaml
+
+    data = yaml.safe_load(config)
+    return str(data.get("agreement", "")).strip()

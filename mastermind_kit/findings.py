@@ -1,0 +1,59 @@
+"""A finding: one problem in one place, and the ways we print a list of them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    col: int
+    severity: str
+    rule: str
+    message: str
+
+    def text(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command; GitLab shows the plain text form."""
+        level = "error" if self.severity == ERROR else "warning"
+        message = _escape_data(f"{self.message} [{self.rule}]")
+        props = ",".join(
+            [
+                f"file={_escape_prop(self.path)}",
+                f"line={self.line}",
+                f"col={self.col}",
+                f"title={_escape_prop('mastermind ' + self.rule)}",
+            ]
+        )
+        return f"::{level} {props}::{message}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_prop(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def counts(findings: Iterable[Finding]) -> tuple[int, int]:
+    errors = warnings = 0
+    for finding in findings:
+        if finding.severity == ERROR:
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings
+
+
+def to_json(findings: Iterable[Finding]) -> str:
+    return json.dumps([asdict(f) for f in findings], indent=2, ensure_ascii=False)

@@ -1,0 +1,62 @@
+"""Writing files safely: atomic replace, never overwrite what a person wrote."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from mastermind_kit.errors import ExistsError, UsageError
+
+
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (str as UTF-8 with LF line ends, or bytes as they are) to ``path`` through a temp file in the same folder and a rename.
+
+    Readers see the old file or the new one, never half of it; a crash leaves no
+    partial file behind.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_new(path: Path, text: str, *, force: bool = False) -> Path | None:
+    """Write a generated file, refusing to replace an existing one unless ``force``.
+
+    With ``force`` the old file is kept beside it as ``<name>.bak`` (returned).
+    """
+    backup: Path | None = None
+    if path.exists() or path.is_symlink():
+        if not force:
+            raise ExistsError(
+                f"{path} already exists; nothing was written",
+                hint="use --force to replace it (a .bak copy is kept)",
+            )
+        if path.is_symlink() or not path.is_file():
+            raise UsageError(f"{path} is not a regular file; not replacing it")
+        backup = path.with_name(path.name + ".bak")
+        atomic_write(backup, path.read_bytes())
+    atomic_write(path, text)
+    return backup
+
+
+def inside(root: Path, path: Path) -> bool:
+    """True when ``path`` (symlinks resolved) stays inside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,356 @@
+"""Reading group files: YAML front matter with the line and column of every value.
+
+PyYAML composes the node tree (with the C parser when it is there); we construct
+plain JSON-like values ourselves so that we can
+
+- remember where every key and list item stands (``Document.where``),
+- refuse duplicate keys, unknown tags, alias bombs and recursive aliases,
+- notice YAML 1.1 surprises (``18:00`` read as 1080, ``no`` read as false, ``0755``
+  read as octal) and keep what was written, so the checker can explain them,
+- keep dates as the text that was written (``2026-02-30`` stays a string and the
+  schema's date format rejects it, instead of a crash in the constructor).
+
+Every problem that stops a file from being read is an ``InputError`` naming file,
+line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mastermind_kit.errors import InputError
+
+try:  # the C parser is much faster; fall back quietly where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 1024 * 1024
+MAX_NODES = 50_000
+MAX_DEPTH = 64
+
+JSONPath = tuple[str | int, ...]
+
+_CONFLICT = re.compile(r"^(<{7}|>{7})( |$)")
+_TAG = "tag:yaml.org,2002:"
+_BOOL_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Where a value (or a key) starts: 1-based line and column, plus offsets."""
+
+    line: int
+    col: int
+    start: int = 0  # character offset of the value in the whole file text
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Surprise:
+    """A plain scalar that YAML 1.1 read as something other than the text written."""
+
+    raw: str
+    value: Any
+    kind: str  # "bool", "sexagesimal", "octal", "number", "null", "date"
+
+
+@dataclass
+class Document:
+    """One parsed file: the data, where each part stands, and the Markdown body."""
+
+    path: Path
+    text: str
+    data: Any
+    body: str = ""
+    body_line: int = 1
+    where: dict[JSONPath, Pos] = field(default_factory=dict)  # value positions
+    keys: dict[JSONPath, Pos] = field(default_factory=dict)  # key positions (mappings)
+    surprises: dict[JSONPath, Surprise] = field(default_factory=dict)
+    flow: set[JSONPath] = field(default_factory=set)  # mappings/sequences in flow style
+    had_bom: bool = False
+    had_crlf: bool = False
+
+    def pos(self, path: JSONPath) -> Pos:
+        """The nearest known position of ``path`` (walking up to its parents)."""
+        probe = tuple(path)
+        while probe:
+            if probe in self.keys:
+                return self.keys[probe]
+            if probe in self.where:
+                return self.where[probe]
+            probe = probe[:-1]
+        return self.where.get((), Pos(1, 1))
+
+    def line(self, path: JSONPath) -> int:
+        return self.pos(path).line
+
+
+def read_text(path: Path, *, display: Path | None = None) -> tuple[str, bool, bool]:
+    """Read a file as UTF-8 text; return (text with LF line ends, had BOM, had CRLF)."""
+    shown = display or path
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror}", path=shown) from None
+    if size > MAX_BYTES:
+        raise InputError(
+            f"file is {size / 1024 / 1024:.1f} MiB; group files are expected to be small "
+            f"(limit {MAX_BYTES // 1024 // 1024} MiB)",
+            path=shown,
+            rule="too-large",
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError(
+            f"not UTF-8 text (byte 0x{raw[error.start]:02x})",
+            path=shown,
+            line=line,
+            col=col,
+            rule="encoding",
+            hint="save the file as UTF-8",
+        ) from None
+    had_bom = text.startswith("\ufeff")
+    if had_bom:
+        text = text[1:]
+    had_crlf = "\r\n" in text
+    if had_crlf:
+        text = text.replace("\r\n", "\n")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError("file contains a NUL byte", path=shown, line=line, rule="encoding")
+    return text, had_bom, had_crlf
+
+
+def _check_conflicts(text: str, shown: Path) -> None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if _CONFLICT.match(line):
+            raise InputError(
+                "merge-conflict marker: resolve the conflict before committing",
+                path=shown,
+                line=number,
+                rule="conflict",
+            )
+
+
+def load_yaml_file(path: Path, *, display: Path | None = None) -> Document:
+    """Load a plain YAML file (``mastermind.yaml``)."""
+    shown = display or path
+    text, had_bom, had_crlf = read_text(path, display=shown)
+    return parse_yaml(text, shown, had_bom=had_bom, had_crlf=had_crlf)
+
+
+def parse_yaml(
+    text: str, shown: Path, *, had_bom: bool = False, had_crlf: bool = False
+) -> Document:
+    """Parse plain YAML text already read (LF line ends, no BOM)."""
+    _check_conflicts(text, shown)
+    if not text.strip():
+        raise InputError("file is empty", path=shown, rule="empty")
+    doc = Document(path=shown, text=text, data=None, had_bom=had_bom, had_crlf=had_crlf)
+    doc.data = _parse(text, doc, line_offset=0, char_offset=0)
+    return doc
+
+
+def load_front_matter(path: Path, *, display: Path | None = None) -> Document:
+    """Load a Markdown file that starts with YAML front matter between ``---`` lines."""
+    shown = display or path
+    text, had_bom, had_crlf = read_text(path, display=shown)
+    return parse_front_matter(text, shown, had_bom=had_bom, had_crlf=had_crlf)
+
+
+def parse_front_matter(
+    text: str, shown: Path, *, had_bom: bool = False, had_crlf: bool = False
+) -> Document:
+    """Parse front-matter text already read (LF line ends, no BOM)."""
+    _check_conflicts(text, shown)
+    if not text.strip():
+        raise InputError("file is empty", path=shown, rule="empty")
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise InputError(
+            "no front matter: the file must start with a line '---'",
+            path=shown,
+            rule="front-matter",
+            hint="put the YAML keys between two '---' lines at the top",
+        )
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    if close is None:
+        raise InputError(
+            "front matter opened here is never closed with a '---' line",
+            path=shown,
+            rule="front-matter",
+        )
+    front = "\n".join(lines[1:close]) + "\n"
+    char_offset = len(lines[0]) + 1
+    body = "\n".join(lines[close + 1 :])
+    doc = Document(
+        path=shown,
+        text=text,
+        data=None,
+        body=body,
+        body_line=close + 2,
+        had_bom=had_bom,
+        had_crlf=had_crlf,
+    )
+    if not front.strip():
+        doc.data = {}
+        doc.where[()] = Pos(1, 1)
+        return doc
+    doc.data = _parse(front, doc, line_offset=1, char_offset=char_offset)
+    return doc
+
+
+def _parse(source: str, doc: Document, *, line_offset: int, char_offset: int) -> Any:
+    try:
+        node = yaml.compose(source, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
+        col = (mark.column + 1) if mark else 1
+        problem = error.problem or error.context or "invalid YAML"
+        raise InputError(f"invalid YAML: {problem}", path=doc.path, line=line, col=col) from None
+    except yaml.YAMLError as error:
+        raise InputError(f"invalid YAML: {error}", path=doc.path, line=1 + line_offset) from None
+    if node is None:
+        doc.where[()] = Pos(1 + line_offset, 1)
+        return None
+    builder = _Builder(doc, line_offset, char_offset)
+    return builder.build(node, ())
+
+
+class _Builder:
+    """Turns a composed node tree into plain values, recording positions."""
+
+    def __init__(self, doc: Document, line_offset: int, char_offset: int) -> None:
+        self.doc = doc
+        self.line_offset = line_offset
+        self.char_offset = char_offset
+        self.count = 0
+        self.active: set[int] = set()
+        self.constructor = yaml.SafeLoader("")  # only its scalar constructors are used
+
+    def pos(self, node: yaml.Node) -> Pos:
+        start, end = node.start_mark, node.end_mark
+        return Pos(
+            start.line + 1 + self.line_offset,
+            start.column + 1,
+            start.index + self.char_offset,
+            end.index + self.char_offset,
+        )
+
+    def fail(self, node: yaml.Node, message: str, rule: str = "parse") -> InputError:
+        where = self.pos(node)
+        return InputError(message, path=self.doc.path, line=where.line, col=where.col, rule=rule)
+
+    def build(self, node: yaml.Node, path: JSONPath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(node, "too many values (an alias bomb?); refusing to expand", "size")
+        if len(path) > MAX_DEPTH:
+            raise self.fail(node, "nesting is too deep", "size")
+        self.doc.where[path] = self.pos(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        if id(node) in self.active:
+            raise self.fail(node, "recursive alias; refusing to expand", "size")
+        self.active.add(id(node))
+        try:
+            if getattr(node, "flow_style", False):
+                self.doc.flow.add(path)
+            if isinstance(node, yaml.SequenceNode):
+                if node.tag not in (_TAG + "seq",):
+                    raise self.fail(node, f"tag {node.tag} is not allowed", "tag")
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            if isinstance(node, yaml.MappingNode):
+                if node.tag not in (_TAG + "map",):
+                    raise self.fail(node, f"tag {node.tag} is not allowed", "tag")
+                return self.mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+        raise self.fail(node, "unsupported YAML node")  # pragma: no cover
+
+    def mapping(self, node: yaml.MappingNode, path: JSONPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, "a key must be plain text", "key")
+            key = str(key_node.value)
+            if key in result:
+                first = self.doc.keys[(*path, key)]
+                raise self.fail(
+                    key_node,
+                    f"duplicate key '{key}' (first on line {first.line}); "
+                    "YAML would silently keep only the last one",
+                    "duplicate-key",
+                )
+            self.doc.keys[(*path, key)] = self.pos(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, path: JSONPath) -> Any:
+        tag = node.tag
+        raw = node.value
+        if node.style in ("'", '"', "|", ">") or tag == _TAG + "str":
+            if tag not in (_TAG + "str",) and node.style:
+                raise self.fail(node, f"tag {tag} is not allowed", "tag")
+            return raw
+        kind = tag[len(_TAG) :] if tag.startswith(_TAG) else None
+        if kind == "timestamp":
+            # Keep dates as written; the schema's date format judges them.
+            self.doc.surprises[path] = Surprise(raw, raw, "date")
+            return raw
+        if kind == "null":
+            if raw not in ("", "~"):
+                self.doc.surprises[path] = Surprise(raw, None, "null")
+            return None
+        if kind in ("bool", "int", "float"):
+            try:
+                value = getattr(self.constructor, f"construct_yaml_{kind}")(node)
+            except (ValueError, yaml.YAMLError):
+                raise self.fail(node, f"cannot read {raw!r} as a {kind}") from None
+            if kind == "bool":
+                if raw.lower() not in ("true", "false"):
+                    self.doc.surprises[path] = Surprise(raw, value, "bool")
+                else:
+                    self.doc.surprises[path] = Surprise(raw, value, "bool-word")
+            elif ":" in raw:
+                self.doc.surprises[path] = Surprise(raw, value, "sexagesimal")
+            elif kind == "int" and re.match(r"^[-+]?0[0-7_]+$", raw):
+                self.doc.surprises[path] = Surprise(raw, value, "octal")
+            else:
+                self.doc.surprises[path] = Surprise(raw, value, "number")
+            return value
+        raise self.fail(node, f"tag {tag} is not allowed", "tag")
+
+
+def explain(surprise: Surprise) -> str:
+    """Say how YAML read a plain value, for a finding where text was expected."""
+    quoted = '"' + surprise.raw.replace('"', '\\"') + '"'
+    if surprise.kind == "sexagesimal":
+        return (
+            f"{surprise.raw} was read as the number {surprise.value} (YAML 1.1 base 60); "
+            f"quote it: {quoted}"
+        )
+    if surprise.kind in ("bool", "bool-word"):
+        return f"{surprise.raw} was read as {str(surprise.value).lower()}; quote it: {quoted}"
+    if surprise.kind == "octal":
+        return (
+            f"{surprise.raw} was read as the octal number {surprise.value}; quote it: {quoted}"
+        )
+    if surprise.kind == "null":
+        return f"{surprise.raw} was read as null (empty); quote it: {quoted}"
+    return f"{surprise.raw} was read as a {type(surprise.value).__name__}; quote it: {quoted}"
+
+
+def is_bool_word(text: str) -> bool:
+    return text.lower() in _BOOL_WORDS

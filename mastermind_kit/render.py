@@ -1,0 +1,54 @@
+"""Jinja2 templates: the built-in ones, and a group's own overrides.
+
+A group may override any built-in template by putting a file of the same name in its
+``templates/`` folder. Those are written by group members, so they are rendered in a
+sandbox. ``StrictUndefined`` makes a typo in a template fail loudly.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mastermind_kit.errors import InputError
+from mastermind_kit.resources import templates_dir
+
+
+def yaml_scalar(value: Any) -> str:
+    """A value as a YAML flow scalar that reads back as exactly that value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def render(name: str, context: dict[str, Any], *, group_root: Path | None = None) -> str:
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    own = group_root / "templates" if group_root else None
+    use_own = own is not None and (own / name).is_file()
+    loader = jinja2.FileSystemLoader(
+        [str(own), str(templates_dir())] if use_own and own else [str(templates_dir())]
+    )
+    options: dict[str, Any] = {
+        "loader": loader,
+        "undefined": jinja2.StrictUndefined,
+        "keep_trailing_newline": True,
+        "autoescape": False,  # Markdown and YAML out, never HTML
+    }
+    env = SandboxedEnvironment(**options) if use_own else jinja2.Environment(**options)
+    env.filters["yaml"] = yaml_scalar
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        raise InputError(
+            f"template error: {error.message}", path=error.filename or name, line=error.lineno or 1
+        ) from None
+    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as error:
+        where = Path("templates") / name if use_own else Path(name)
+        raise InputError(f"template error: {error}", path=where) from None

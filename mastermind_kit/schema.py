@@ -1,0 +1,180 @@
+"""The published JSON Schemas, and shape validation of documents against them.
+
+The schemas in ``schemas/*.schema.json`` are the single source of the shape rules:
+editors use them, and the checker turns their errors into findings with lines.
+``jsonschema`` is imported on first use only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from mastermind_kit.findings import ERROR, WARNING, Finding
+from mastermind_kit.load import Document, JSONPath, explain
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+
+KINDS = ("config", "member", "note")
+
+
+@cache
+def text(kind: str) -> str:
+    return (resources.files("mastermind_kit") / "schemas" / f"{kind}.schema.json").read_text(
+        encoding="utf-8"
+    )
+
+
+@cache
+def schema(kind: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(text(kind))
+    return loaded
+
+
+@cache
+def _validator(kind: str) -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    checker = FormatChecker(formats=("date",))
+    return Draft202012Validator(schema(kind), format_checker=checker)
+
+
+def known_keys(kind: str, path: JSONPath) -> list[str]:
+    """The property names the schema allows at ``path`` (for "did you mean")."""
+    node = schema(kind)
+    for part in path:
+        if isinstance(part, int):
+            node = node.get("items", {})
+        else:
+            node = node.get("properties", {}).get(part, {})
+    return list(node.get("properties", {}))
+
+
+def validate(doc: Document, kind: str) -> list[Finding]:
+    """Shape findings of ``doc`` against the ``kind`` schema."""
+    findings: list[Finding] = []
+    for error in _validator(kind).iter_errors(doc.data):
+        findings.extend(_findings(doc, kind, error))
+    return findings
+
+
+def misread_text(doc: Document, kind: str) -> list[JSONPath]:
+    """Paths where text is expected but YAML 1.1 read a plain value as something else."""
+    paths = []
+    for error in _validator(kind).iter_errors(doc.data):
+        for leaf in [error, *(error.context or [])]:
+            path: JSONPath = tuple(leaf.absolute_path)
+            expected = leaf.validator_value if leaf.validator == "type" else None
+            wants_text = expected == "string" or (
+                isinstance(expected, list) and "string" in expected
+            )
+            if wants_text and path in doc.surprises and doc.surprises[path].kind != "date":
+                paths.append(path)
+    return sorted(set(paths))
+
+
+def _findings(doc: Document, kind: str, error: ValidationError) -> list[Finding]:
+    path: JSONPath = tuple(error.absolute_path)
+    shown = str(doc.path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = known_keys(kind, path)
+        result = []
+        for key in error.instance:
+            if key in allowed:
+                continue
+            where = doc.keys.get((*path, key)) or doc.pos(path)
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            result.append(
+                Finding(
+                    shown, where.line, where.col, WARNING, "unknown-key",
+                    f"unknown key '{key}'{hint}",
+                )
+            )
+        return result
+    where = doc.where.get(path) or doc.pos(path)
+    return [Finding(shown, where.line, where.col, ERROR, "schema", _describe(doc, error, path))]
+
+
+def _field(path: JSONPath) -> str:
+    parts = [str(p) if isinstance(p, str) else f"[{p}]" for p in path]
+    return ".".join(parts).replace(".[", "[") or "front matter"
+
+
+def _describe(doc: Document, error: ValidationError, path: JSONPath) -> str:
+    """One plain sentence for a schema error, with the YAML 1.1 story where there is one."""
+    name = _field(path)
+    surprise = doc.surprises.get(path)
+    if error.validator == "anyOf" and error.context:
+        # "x is not valid under any of the given schemas" helps nobody: say the
+        # reason of the alternative that is not merely "or empty".
+        useful = [e for e in error.context if e.schema.get("type") != "null"]
+        if useful:
+            return _describe(doc, useful[0], path)
+    if error.validator == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else "?"
+        return f"{name}: missing required key '{missing}'"
+    if error.validator == "type" and surprise is not None:
+        return f"{name}: {explain(surprise)}"
+    value = error.instance
+    if error.validator in ("format", "pattern") and _is_date_schema(error.schema):
+        return f"{name}: {value!r} is not a valid date (write YYYY-MM-DD)"
+    if error.validator == "pattern" and "@" in str(error.schema.get("pattern")):
+        return f"{name}: {value!r} is not an email address"
+    if error.validator == "pattern":
+        description = error.schema.get("description")
+        if "[a-z0-9]" in str(error.schema.get("pattern")) and "/" not in str(
+            error.schema.get("pattern")
+        ):
+            return (
+                f"{name}: {value!r} is not a valid id "
+                "(lowercase letters, digits and '-', starting with a letter or digit)"
+            )
+        if description:
+            return f"{name}: {value!r} does not have the form {description}"
+        return f"{name}: {value!r} does not have the expected form"
+    if error.validator == "enum":
+        options = ", ".join(str(o) for o in error.validator_value)
+        return f"{name}: {value!r} is not one of: {options}"
+    if error.validator == "const":
+        return f"{name}: must be {error.validator_value!r}"
+    if error.validator == "type":
+        expected = error.validator_value
+        if isinstance(expected, list):
+            expected = " or ".join(t for t in expected if t != "null")
+        return f"{name}: expected {_a(str(expected))}, found {_kind(value)}"
+    if error.validator == "minLength":
+        return f"{name}: must not be empty"
+    return f"{name}: {error.message}"
+
+
+def _is_date_schema(node: dict[str, Any]) -> bool:
+    return node.get("format") == "date"
+
+
+def _a(word: str) -> str:
+    names = {"string": "text", "object": "mapping", "array": "list", "integer": "whole number"}
+    word = names.get(word, word)
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (empty)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"{value!r}"
+
+
+def dump(kind: str) -> str:
+    return text(kind)
