@@ -94,30 +94,18 @@ def create_group(
             raise UsageError(f"member id {member.id!r} is given twice")
         seen.add(member.id)
 
-    context = {
-        "name": name,
-        "cadence": cadence,
-        "cadence_words": CADENCE_WORDS[cadence],
-        "first_meeting": first_meeting.isoformat(),
-        "time": time,
-        "timezone": timezone,
-        "members": members,
-    }
-    config = render("mastermind.yaml.j2", context)
-    context["agreement"] = _agreement(config)
+    config = render("mastermind.yaml.j2", _context(
+        name=name, cadence=cadence, first_meeting=first_meeting, time=time, timezone=timezone,
+        members=members,
+    ))
+    files = {"mastermind.yaml": config, **scaffold(config)}
+    for member in members:
+        files[f"members/{member.id}.md"] = render("member.md.j2", {"name": member.name})
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    staging.chmod(0o755 & ~_umask())
     try:
-        atomic_write(staging / "mastermind.yaml", config)
-        for member in members:
-            atomic_write(
-                staging / "members" / f"{member.id}.md",
-                render("member.md.j2", {"name": member.name}),
-            )
-        atomic_write(staging / "README.md", render("group-README.md.j2", context))
-        atomic_write(staging / ".gitignore", render("gitignore.j2", context))
-        atomic_write(
-            staging / ".pre-commit-config.yaml", render("pre-commit-config.yaml.j2", context)
-        )
+        for relative, text in files.items():
+            atomic_write(staging / relative, text)
         (staging / "meetings").mkdir()
         (staging / "meetings" / ".gitkeep").touch()
         history.init(staging)
@@ -131,8 +119,34 @@ def create_group(
     return target
 
 
-def _agreement(config: str) -> str:
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _context(**values: object) -> dict[str, object]:
+    first = values["first_meeting"]
+    values["first_meeting"] = first.isoformat() if isinstance(first, dt.date) else first
+    values["cadence_words"] = CADENCE_WORDS[str(values["cadence"])]
+    return values
+
+
+def scaffold(config: str) -> dict[str, str]:
+    """The files a group repo has beside its config: README, .gitignore, pre-commit."""
     import yaml
 
     data = yaml.safe_load(config)
-    return str(data.get("agreement", "")).strip()
+    context = _context(
+        name=data["name"],
+        cadence=data["cadence"],
+        first_meeting=data["first_meeting"],
+        time=data["time"],
+        timezone=data["timezone"],
+        agreement=str(data.get("agreement", "")).strip(),
+    )
+    return {
+        "README.md": render("group-README.md.j2", context),
+        ".gitignore": render("gitignore.j2", context),
+        ".pre-commit-config.yaml": render("pre-commit-config.yaml.j2", context),
+    }

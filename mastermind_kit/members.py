@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 from mastermind_kit import schema
 from mastermind_kit.errors import InputError, UsageError
@@ -29,7 +30,6 @@ def add_member(
     joined: dt.date,
 ) -> list[Path]:
     """Add a member to the config and write their profile; returns the files written."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if not is_slug(member_id) or member_id in RESERVED_IDS:
@@ -48,9 +48,7 @@ def add_member(
     if profile.exists():
         raise UsageError(f"{repo.rel(profile)} already exists; nothing was written")
 
-    yaml = YAML()  # round-trip
-    yaml.preserve_quotes = True
-    yaml.width = 4096
+    yaml = round_trip()
     config_path = repo.config_path()
     original = config_path.read_text(encoding="utf-8-sig")
     data = yaml.load(original)
@@ -80,6 +78,21 @@ def add_member(
         raise
     written.append(config_path)
     return written
+
+
+def round_trip() -> Any:
+    """A ruamel.yaml round-trip handle that writes the way our templates do."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(
+        type(None),
+        lambda representer, _: representer.represent_scalar("tag:yaml.org,2002:null", "null"),
+    )
+    return yaml
 
 
 def list_members(repo: GroupRepo) -> list[MemberEntry]:

@@ -1,0 +1,264 @@
+"""``mastermind demo``: the bundled sample group replayed as a real git repo, and a tour.
+
+The history is what a real group's would be: the facilitator starts the repo, each
+member commits their own profile and notes under their own identity, preparation a
+day or three before the meeting (a few of them late), commitments in the hours after
+it; a member joins late, one leaves. Two things are left in for ``mastermind audit``
+to find: a commitment softened days after its meeting, and one member correcting
+another member's note. Dates and choices are derived from the sample itself, so two
+demos are identical.
+
+The whole history is written by one ``git fast-import`` process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mastermind_kit import history, schedule
+from mastermind_kit.errors import UsageError
+from mastermind_kit.model import Group, MemberEntry
+from mastermind_kit.repo import GroupRepo
+from mastermind_kit.resources import sample_dir
+
+# (meeting, member): a commitment that was written more firmly right after the
+# meeting and softened six days later, past the grace period.
+SOFTENED = ("2026-09-08", "tobias")
+SOFTENED_SUFFIX = " by Friday"
+# (meeting, member, editor): a note corrected by another member two days later.
+CORRECTED = ("2026-10-20", "priya", "maren")
+
+
+@dataclass
+class _Commit:
+    when: dt.datetime
+    author: MemberEntry | tuple[str, str]
+    message: str
+    files: dict[str, str] = field(default_factory=dict)
+
+    def ident(self) -> tuple[str, str]:
+        if isinstance(self.author, MemberEntry):
+            return self.author.name, self.author.emails[0]
+        return self.author
+
+
+def _fraction(*parts: str) -> float:
+    """A stable pseudo-random number in [0, 1) from the given words."""
+    digest = hashlib.sha256("/".join(parts).encode()).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32
+
+
+def _prep_version(text: str) -> str:
+    """The note as it stood before the meeting: everything up to ``commitments:``."""
+    lines = text.split("\n")
+    close = next(i for i in range(1, len(lines)) if lines[i].rstrip() == "---")
+    cut = next((i for i in range(1, close) if lines[i].startswith("commitments:")), close)
+    return "\n".join([*lines[:cut], "commitments: []", *lines[close:]])
+
+
+def _config_versions(sample: Path, group: Group) -> list[tuple[dt.date, str]]:
+    """mastermind.yaml as it changed: late joiners added, leavers marked, over time."""
+    from mastermind_kit.members import round_trip
+
+    final = (sample / "mastermind.yaml").read_text(encoding="utf-8")
+    yaml = round_trip()
+    events: list[dt.date] = sorted(
+        {m.joined - dt.timedelta(days=7) for m in group.members
+         if m.joined and m.joined > group.first_meeting}
+        | {m.left + dt.timedelta(days=1) for m in group.members if m.left}
+    )
+    versions: list[tuple[dt.date, str]] = []
+    start = group.first_meeting - dt.timedelta(days=12)
+    for day in [start, *events]:
+        data = yaml.load(final)
+        members = data["members"]
+        for entry in list(members):
+            joined = entry.get("joined")
+            if joined and joined > group.first_meeting and joined - dt.timedelta(days=7) > day:
+                members.remove(entry)
+            elif entry.get("left") and entry["left"] + dt.timedelta(days=1) > day:
+                entry["left"] = None
+        out = io.StringIO()
+        yaml.dump(data, out)
+        versions.append((day, out.getvalue()))
+    # The last version is the file itself, byte for byte (ruamel may differ in spacing).
+    versions[-1] = (versions[-1][0], final)
+    return versions
+
+
+def _plan(sample: Path, group: Group) -> list[_Commit]:
+    from mastermind_kit.create import scaffold
+
+    zone = schedule.zone(group)
+    if group.facilitators:
+        email = group.facilitators[0]
+        facilitator = (email.split("@")[0].replace(".", " ").title(), email)
+    else:
+        facilitator = (group.members[0].name, group.members[0].emails[0])
+    commits: list[_Commit] = []
+    versions = _config_versions(sample, group)
+    first_config = versions[0][1]
+    at_noon = dt.time(12, 0)
+    commits.append(
+        _Commit(
+            dt.datetime.combine(versions[0][0], at_noon, tzinfo=zone),
+            facilitator,
+            f"Start {group.name}",
+            {"mastermind.yaml": first_config, **scaffold(first_config)},
+        )
+    )
+    for day, text in versions[1:]:
+        commits.append(
+            _Commit(dt.datetime.combine(day, at_noon, tzinfo=zone), facilitator,
+                    "Update the member list", {"mastermind.yaml": text})
+        )
+    for member in group.members:
+        profile = sample / "members" / f"{member.id}.md"
+        if not profile.is_file():
+            continue
+        joined = member.joined or group.first_meeting
+        when = dt.datetime.combine(joined - dt.timedelta(days=5), dt.time(20, 15), tzinfo=zone)
+        commits.append(
+            _Commit(when, member, f"Profile of {member.id}",
+                    {f"members/{member.id}.md": profile.read_text(encoding="utf-8")})
+        )
+    for note in sorted((sample / "meetings").glob("*/*.md")):
+        commits.extend(_note_commits(group, note))
+    commits.sort(key=lambda c: c.when)
+    return commits
+
+
+def _note_commits(group: Group, path: Path) -> list[_Commit]:
+    meeting, member_id = path.parent.name, path.stem
+    member = group.member(member_id)
+    day = dt.date.fromisoformat(meeting)
+    if member is None:  # pragma: no cover - the sample is checked
+        return []
+    relative = f"meetings/{meeting}/{member_id}.md"
+    final = path.read_text(encoding="utf-8")
+    begins = schedule.start(group, day)
+    roll = _fraction(meeting, member_id)
+    if roll < 0.08:  # a few prepare late, during or after the meeting's start
+        prepared = begins + dt.timedelta(minutes=5 + int(roll * 500))
+    else:
+        prepared = begins - dt.timedelta(hours=6 + int(roll * 66))
+    after = begins + dt.timedelta(hours=3 + int(_fraction(member_id, meeting) * 30))
+    prep_text = _prep_version(final)
+    commits = [_Commit(prepared, member, f"Prep {member_id} for {meeting}", {relative: prep_text})]
+    committed = final
+    if (meeting, member_id) == SOFTENED:
+        marker = "    text: "
+        index = final.index(marker, final.index("\ncommitments:")) + len(marker)
+        end = final.index("\n", index)
+        committed = final[:end] + SOFTENED_SUFFIX + final[end:]
+    if (meeting, member_id) == CORRECTED[:2]:
+        committed = final.replace(" the ", " teh ", 1)
+    if committed != prep_text:
+        commits.append(
+            _Commit(after, member, f"Commitments of {member_id} from {meeting}", {relative: committed})
+        )
+    if (meeting, member_id) == SOFTENED:
+        commits.append(
+            _Commit(begins + dt.timedelta(days=6, hours=2), member,
+                    f"Reword a commitment of {meeting}", {relative: final})
+        )
+    if (meeting, member_id) == CORRECTED[:2]:
+        editor = group.member(CORRECTED[2])
+        if editor is not None:
+            commits.append(
+                _Commit(begins + dt.timedelta(days=2), editor,
+                        f"Fix a typo in {member_id}'s note", {relative: final})
+            )
+    return commits
+
+
+def _stream(commits: list[_Commit]) -> bytes:
+    out = io.BytesIO()
+    for number, commit in enumerate(commits, start=1):
+        name, email = commit.ident()
+        stamp = f"{int(commit.when.timestamp())} {commit.when.strftime('%z')}"
+        message = commit.message.encode()
+        out.write(b"commit refs/heads/main\n")
+        out.write(f"mark :{number}\n".encode())
+        out.write(f"author {name} <{email}> {stamp}\n".encode())
+        out.write(f"committer {name} <{email}> {stamp}\n".encode())
+        out.write(b"data %d\n%s\n" % (len(message), message))
+        if number > 1:
+            out.write(f"from :{number - 1}\n".encode())
+        for relative, text in sorted(commit.files.items()):
+            data = text.encode("utf-8")
+            out.write(f"M 100644 inline {relative}\n".encode())
+            out.write(b"data %d\n%s\n" % (len(data), data))
+        out.write(b"\n")
+    return out.getvalue()
+
+
+def build_demo(directory: Path | None = None) -> Path:
+    """Replay the sample group into ``directory`` (new or empty); return its path."""
+    sample = sample_dir()
+    group = GroupRepo(sample).group
+    if directory is None:
+        target = Path(tempfile.mkdtemp(prefix="mastermind-demo-"))
+    else:
+        target = directory.absolute()
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise UsageError(f"{directory} already exists and is not empty; nothing was written")
+        target.mkdir(parents=True, exist_ok=True)
+    try:
+        history.init(target)
+        _fast_import(target, _stream(_plan(sample, group)))
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return target
+
+
+def tour(target: Path) -> str:
+    """What the demo built, and what to try next."""
+    from mastermind_kit.check import check_repo
+    from mastermind_kit.findings import counts
+
+    repo = GroupRepo(target)
+    findings = check_repo(repo)
+    errors, warnings = counts(findings)
+    notes = sum(1 for _ in repo.note_paths())
+    where = str(target)
+    lines = [
+        f"The sample group '{repo.group.name}' is now a git repo in {where}",
+        f"  {len(repo.group.members)} members, {notes} notes, "
+        f"{_count_commits(target)} commits by the members themselves.",
+        f"  mastermind check: {errors} error(s), {warnings} warning(s).",
+        "",
+        "Try:",
+    ]
+    for command, what in TOUR:
+        lines.append(f"  mastermind -C {where} {command}")
+        lines.append(f"      {what}")
+    lines.append("")
+    lines.append(f"Or look around: cd {where} && git log --stat | less")
+    return "\n".join(lines)
+
+
+TOUR: list[tuple[str, str]] = [
+    ("check", "validate every note (the same check runs on every commit)"),
+    ("member list", "who is in the group, who joined late and who left"),
+    ("check --format json", "the same findings for scripts and editors"),
+]
+
+
+# TODO(move to history.py once its rewrite lands): the two git calls the demo needs.
+def _fast_import(target: Path, stream: bytes) -> None:
+    import subprocess
+
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=target, input=stream, check=True)
+    subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=target, check=True)
+
+
+def _count_commits(target: Path) -> int:
+    return int(history._git(target, "rev-list", "--count", "HEAD").strip())
