@@ -1,0 +1,53 @@
+"""`mastermind demo`: the sample group as a real repo with a believable history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import git
+
+
+def test_sample_group_checks_clean(run_main) -> None:
+    sample = Path(__file__).resolve().parent.parent / "sample_group"
+    code, out, err = run_main("check", str(sample))
+    assert (code, out, err) == (0, "", "")
+
+
+def test_demo_builds_a_real_history(tmp_path: Path, run_main) -> None:
+    target = tmp_path / "demo"
+    code, out, err = run_main("demo", str(target))
+    assert code == 0, err
+    assert "mastermind check: 0 error(s), 0 warning(s)" in out
+    assert f"mastermind -C {target} check" in out
+    commits = int(git(target, "rev-list", "--count", "HEAD"))
+    authors = set(git(target, "log", "--format=%ae").split())
+    assert commits >= 20
+    assert len(authors) >= 5
+    assert git(target, "status", "--porcelain") == ""
+    assert run_main("-C", str(target), "check")[0] == 0
+
+    # Preparation comes before the meeting (18:30 Berlin), commitments after it.
+    log = git(target, "log", "--reverse", "--format=%aI", "--", "meetings/2026-04-21/maren.md")
+    first, last = log.split()[0], log.split()[-1]
+    assert first < "2026-04-21T18:30:00+02:00" < last
+    prep = git(target, "show", f"{git(target, 'rev-list', '--reverse', 'HEAD', '--', 'meetings/2026-04-21/maren.md').split()[0]}:meetings/2026-04-21/maren.md")
+    assert "commitments: []" in prep
+
+
+def test_demo_is_reproducible_and_refuses_a_non_empty_dir(tmp_path: Path, run_main) -> None:
+    assert run_main("demo", str(tmp_path / "a"))[0] == 0
+    assert run_main("demo", str(tmp_path / "b"))[0] == 0
+    assert git(tmp_path / "a", "rev-parse", "HEAD") == git(tmp_path / "b", "rev-parse", "HEAD")
+    code, _, err = run_main("demo", str(tmp_path / "a"))
+    assert code == 2 and "not empty" in err
+
+
+def test_demo_without_a_directory_uses_a_new_temp_dir(tmp_path: Path, run_main, monkeypatch) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    code, out, _ = run_main("demo")
+    assert code == 0
+    [made] = [p for p in tmp_path.iterdir() if p.name.startswith("mastermind-demo-")]
+    assert str(made) in out
