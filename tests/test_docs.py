@@ -1,0 +1,69 @@
+"""The CLI reference in README.md is generated from --help; this test fails when it drifts.
+
+Update it with: python tests/test_docs.py --update
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from mastermind_kit.cli import cli
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+START, END = "<!-- cli-reference:start -->", "<!-- cli-reference:end -->"
+
+
+def _commands(group: click.Group, prefix: list[str]) -> list[list[str]]:
+    found = []
+    for name in group.list_commands(click.Context(group)):
+        command = group.get_command(click.Context(group), name)
+        path = [*prefix, name]
+        found.append(path)
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, path))
+    return found
+
+
+def reference() -> str:
+    runner = CliRunner()
+    parts = []
+    for path in [[], *_commands(cli, [])]:
+        result = runner.invoke(cli, [*path, "--help"], terminal_width=100, prog_name="mastermind")
+        assert result.exit_code == 0, result.output
+        title = " ".join(["mastermind", *path])
+        parts.append(f"### `{title}`\n\n```\n{result.output.rstrip()}\n```\n")
+    return "\n" + "\n".join(parts)
+
+
+def _current() -> str:
+    text = README.read_text(encoding="utf-8")
+    match = re.search(re.escape(START) + "(.*)" + re.escape(END), text, re.S)
+    assert match, "README.md lost its cli-reference markers"
+    return match.group(1)
+
+
+def test_readme_cli_reference_matches_help() -> None:
+    assert _current() == reference(), "README is stale: run python tests/test_docs.py --update"
+
+
+def test_readme_names_the_two_setup_commands() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert "pip install . && mastermind demo" in text
+    assert "pip install '.[test]' && python -m pytest -q" in text
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m pytest -q" in ci
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--update"]:
+        text = README.read_text(encoding="utf-8")
+        text = text.replace(START + _current() + END, START + reference() + END)
+        README.write_text(text, encoding="utf-8")
+        print("README.md updated")
+    else:
+        print(__doc__)
