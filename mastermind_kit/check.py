@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from mastermind_kit import schedule
@@ -237,7 +237,14 @@ def _check_note(
     _check_reports(repo, note, shown, line, report)
 
 
-def _check_commitments(repo, note, goal_ids, shown, line, report):  # type: ignore[no-untyped-def]
+def _check_commitments(
+    repo: GroupRepo,
+    note: Note,
+    goal_ids: set[str] | None,
+    shown: Path,
+    line: Callable[..., int],
+    report: _Report,
+) -> None:
     seen: Counter[str] = Counter()
     for i, commitment in enumerate(note.commitments):
         where = line("commitments", i, "id")
@@ -265,7 +272,9 @@ def _check_commitments(repo, note, goal_ids, shown, line, report):  # type: igno
                              shown, line("commitments", i, "carried_from"), "carried_from", report)
 
 
-def _check_reports(repo, note, shown, line, report):  # type: ignore[no-untyped-def]
+def _check_reports(
+    repo: GroupRepo, note: Note, shown: Path, line: Callable[..., int], report: _Report
+) -> None:
     seen: dict[str, int] = {}
     for i, entry in enumerate(note.report):
         where = line("report", i, "id")

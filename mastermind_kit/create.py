@@ -70,7 +70,9 @@ def create_group(
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not empty; nothing was written")
     if not schedule.valid_timezone(timezone):
-        raise UsageError(f"unknown time zone {timezone!r}", hint="use an IANA name like Europe/Berlin")
+        raise UsageError(
+            f"unknown time zone {timezone!r}", hint="use an IANA name like Europe/Berlin"
+        )
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", time):
         raise UsageError(f"--time {time!r} is not a time HH:MM (24-hour)")
     if not name.strip():

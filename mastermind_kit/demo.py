@@ -161,7 +161,9 @@ def _note_commits(group: Group, path: Path) -> list[_Commit]:
         committed = final.replace(" the ", " teh ", 1)
     if committed != prep_text:
         commits.append(
-            _Commit(after, member, f"Commitments of {member_id} from {meeting}", {relative: committed})
+            _Commit(
+                after, member, f"Commitments of {member_id} from {meeting}", {relative: committed}
+            )
         )
     if (meeting, member_id) == SOFTENED:
         commits.append(

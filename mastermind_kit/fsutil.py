@@ -10,7 +10,8 @@ from mastermind_kit.errors import ExistsError, UsageError
 
 
 def atomic_write(path: Path, text: str | bytes) -> None:
-    """Write ``text`` (str as UTF-8 with LF line ends, or bytes as they are) to ``path`` through a temp file in the same folder and a rename.
+    """Write ``text`` (str as UTF-8, or bytes as they are) to ``path`` atomically:
+    through a temp file in the same folder and a rename.
 
     Readers see the old file or the new one, never half of it; a crash leaves no
     partial file behind.

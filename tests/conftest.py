@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+
 from mastermind_kit.cli import main
 
 GROUP_YAML = """\

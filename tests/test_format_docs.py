@@ -7,9 +7,9 @@ import json
 import re
 from pathlib import Path
 
-from conftest import build_tree
-
 from mastermind_kit import schema
+
+from conftest import build_tree
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "format.md"
 BLOCK = re.compile(r"^```\w+ file=(\S+)\n(.*?)^```", re.S | re.M)
