@@ -34,20 +34,23 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         raise
 
 
-def write_new(path: Path, text: str, *, force: bool = False) -> Path | None:
+def write_new(
+    path: Path, text: str, *, force: bool = False, shown: Path | str | None = None
+) -> Path | None:
     """Write a generated file, refusing to replace an existing one unless ``force``.
 
     With ``force`` the old file is kept beside it as ``<name>.bak`` (returned).
+    ``shown`` is the path as the user should read it (relative to the repo).
     """
     backup: Path | None = None
     if path.exists() or path.is_symlink():
         if not force:
             raise ExistsError(
-                f"{path} already exists; nothing was written",
-                hint="use --force to replace it (a .bak copy is kept)",
+                f"{shown or path} already exists; nothing was written",
+                hint="use --force to replace it; a .bak copy is kept",
             )
         if path.is_symlink() or not path.is_file():
-            raise UsageError(f"{path} is not a regular file; not replacing it")
+            raise UsageError(f"{shown or path} is not a regular file; not replacing it")
         backup = path.with_name(path.name + ".bak")
         atomic_write(backup, path.read_bytes())
     atomic_write(path, text)

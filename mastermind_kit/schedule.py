@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mastermind_kit.errors import UsageError
-from mastermind_kit.model import Group
+from mastermind_kit.model import Group, Note
 
 _LAST = 5  # nth weekday 5 means "the last one of the month"
 
@@ -149,3 +150,118 @@ def upcoming(group: Group, now: dt.datetime) -> dt.date | None:
         if is_meeting(group, day) and start(group, day) > now:
             return day
     return next_after(group, local)
+
+
+# -- "now", choosing a meeting, and the schedule overview ------------------------------
+
+Moment = dt.datetime | dt.date
+
+
+def moment(group: Group, when: Moment) -> dt.datetime:
+    """``when`` as an aware datetime. A plain date (``--today``) means its midnight in
+    the group's time zone; a naive datetime is read as the group's local time."""
+    if isinstance(when, dt.datetime):
+        return when if when.tzinfo is not None else when.replace(tzinfo=zone(group))
+    return dt.datetime.combine(when, dt.time(0, 0), tzinfo=zone(group))
+
+
+def local_date(group: Group, when: Moment) -> dt.date:
+    """The calendar date of ``when`` in the group's time zone."""
+    return moment(group, when).astimezone(zone(group)).date()
+
+
+def resolve(group: Group, meeting: str | dt.date | None, now: Moment) -> dt.date:
+    """The meeting a command is about: ``None`` or ``"next"`` is the next meeting that has
+    not started at ``now``; a date (or ``YYYY-MM-DD`` text) must be on the schedule."""
+    if meeting is None or meeting == "next":
+        found = upcoming(group, moment(group, now))
+        if found is None:
+            raise UsageError("the group has no upcoming meeting (every date is skipped?)")
+        return found
+    if isinstance(meeting, str):
+        try:
+            day = dt.date.fromisoformat(meeting)
+        except ValueError:
+            raise UsageError(
+                f"--meeting {meeting!r} is not a date (YYYY-MM-DD) or 'next'"
+            ) from None
+    else:
+        day = meeting
+    if not is_meeting(group, day):
+        near = following(group, day - dt.timedelta(days=1), 1)
+        hint = f"the next meeting on or after it is {near[0]}" if near else None
+        raise UsageError(
+            f"{day} is not a meeting date of the group's {group.cadence} schedule", hint=hint
+        )
+    return day
+
+
+@dataclass
+class MeetingRow:
+    """One meeting in ``mastermind schedule``: when, and whose notes are there."""
+
+    date: dt.date
+    start: dt.datetime
+    past: bool  # started before "now"
+    extra: bool  # added by ``extra``, not on the cadence
+    notes: list[str] = field(default_factory=list)  # members with a note
+    missing: list[str] = field(default_factory=list)  # active members without one
+    excused: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "date": self.date.isoformat(),
+            "start": self.start.isoformat(),
+            "past": self.past,
+            "extra": self.extra,
+            "notes": self.notes,
+            "missing": self.missing,
+            "excused": self.excused,
+        }
+
+    def text(self) -> str:
+        when = self.start.strftime("%a %Y-%m-%d %H:%M %Z")
+        parts = [f"notes: {', '.join(self.notes) or '-'}"]
+        if self.missing:
+            parts.append(f"{'missing' if self.past else 'to prepare'}: {', '.join(self.missing)}")
+        if self.excused:
+            parts.append(f"excused: {', '.join(self.excused)}")
+        mark = "  (extra)" if self.extra else ""
+        return f"{'  ' if self.past else '> '}{when}{mark}  {'; '.join(parts)}"
+
+
+def overview(
+    group: Group, notes: Iterable[Note], now: Moment, *, past: int = 3, ahead: int = 3
+) -> list[MeetingRow]:
+    """The last ``past`` meetings that have started and the next ``ahead`` ones."""
+    if past < 0 or ahead < 0:
+        raise UsageError("--past and --next take a number of meetings, 0 or more")
+    at = moment(group, now)
+    nxt = upcoming(group, at)
+    before: list[dt.date] = []
+    if past:
+        until = nxt - dt.timedelta(days=1) if nxt else local_date(group, at)
+        before = [d for d in meetings(group, until=until) if start(group, d) <= at][-past:]
+    after: list[dt.date] = []
+    if ahead and nxt is not None:
+        after = [nxt, *following(group, nxt, ahead - 1)] if ahead > 1 else [nxt]
+    by_meeting: dict[dt.date, list[str]] = {}
+    for note in notes:
+        by_meeting.setdefault(note.meeting, []).append(note.member)
+    rows = []
+    for day in [*before, *after]:
+        have = sorted(by_meeting.get(day, []))
+        active = [m.id for m in group.members if m.active_on(day)]
+        excused = [m for m in active if group.is_excused(m, day) and m not in have]
+        rows.append(
+            MeetingRow(
+                date=day,
+                start=start(group, day),
+                past=start(group, day) <= at,
+                extra=day in group.extra and not on_cadence(group, day),
+                notes=have,
+                missing=[m for m in active if m not in have and m not in excused],
+                excused=excused,
+            )
+        )
+    return rows

@@ -1,0 +1,394 @@
+"""``mastermind agenda``: who prepared, a fair hot-seat order, and time boxes.
+
+Attendees are the members in the group on the meeting date who are not excused.
+
+Hot-seat order: members who ask for it (``hot_seat: true`` in their note) first, then
+everyone else; within each part, whoever had the hot seat least recently goes first
+(never before anyone who had it), ties broken by the order of ``members`` in
+``mastermind.yaml``. Who had the hot seat when is read from earlier agendas
+(``meetings/<date>/agenda.md``, front matter ``hot_seats``; edit it after a meeting
+that ran differently and the rotation follows). For an earlier meeting without an
+agenda the rotation assumes the agenda this module would have made, so a group that
+never writes agendas still rotates.
+
+Time boxes add up to ``duration_minutes``: an opening round of short updates and a
+commitments round (2 minutes per attendee each, at least 5), a close of 5 minutes,
+as many hot seats of ``hot_seat_minutes`` as fit in the rest, and what is left as an
+open floor. When the framing leaves no room for a single hot seat, it is shrunk so
+that one fits. Requests that do not fit move to next time, and the agenda says so.
+
+``write`` saves ``agenda.md`` with the order in its front matter and a content hash
+(``generated``), so an agenda a person edited is told apart from a generated one and
+is never replaced without ``force``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mastermind_kit import schedule
+from mastermind_kit.errors import ExistsError, InputError
+from mastermind_kit.model import Group, MemberEntry, Note
+from mastermind_kit.repo import AGENDA, GroupRepo, Workspace
+
+TEMPLATE = "agenda.md.j2"
+ROUND_MINUTES_PER_MEMBER = 2
+ROUND_MIN_MINUTES = 5
+CLOSE_MINUTES = 5
+_GENERATED = re.compile(r'^generated: "sha256:([0-9a-f]{64})"')
+
+
+@dataclass
+class TimeBox:
+    title: str
+    minutes: int
+    kind: str  # opening | hot_seat | commitments | open_floor | close
+    start: dt.datetime
+    member: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "minutes": self.minutes,
+            "kind": self.kind,
+            "start": self.start.strftime("%H:%M"),
+            "member": self.member,
+        }
+
+
+@dataclass
+class Seat:
+    """One attendee in the hot-seat order."""
+
+    member: MemberEntry
+    requested: bool
+    last_hot_seat: dt.date | None
+    note: Note | None
+
+    @property
+    def id(self) -> str:
+        return self.member.id
+
+
+@dataclass
+class Agenda:
+    group: Group
+    meeting: dt.date
+    start: dt.datetime
+    order: list[Seat]  # every attendee, in hot-seat order
+    slots: int  # how many of them get a hot seat
+    boxes: list[TimeBox]
+    excused: list[MemberEntry] = field(default_factory=list)
+
+    @property
+    def hot_seats(self) -> list[str]:
+        return [s.id for s in self.order[: self.slots]]
+
+    @property
+    def moves_to_next_time(self) -> list[str]:
+        return [s.id for s in self.order[self.slots :] if s.requested]
+
+    @property
+    def prepared(self) -> list[str]:
+        """Attendees with a note, in the order of members."""
+        return [s.id for s in self._by_member() if s.note is not None]
+
+    @property
+    def not_prepared(self) -> list[str]:
+        return [s.id for s in self._by_member() if s.note is None]
+
+    def _by_member(self) -> list[Seat]:
+        position = {m.id: i for i, m in enumerate(self.group.members)}
+        return sorted(self.order, key=lambda s: position[s.id])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "meeting": self.meeting.isoformat(),
+            "group": self.group.name,
+            "start": self.start.isoformat(),
+            "duration_minutes": self.group.duration_minutes,
+            "hot_seat_minutes": self.group.hot_seat_minutes,
+            "hot_seat_order": [s.id for s in self.order],
+            "hot_seats": self.hot_seats,
+            "moves_to_next_time": self.moves_to_next_time,
+            "prepared": self.prepared,
+            "not_prepared": self.not_prepared,
+            "excused": [m.id for m in self.excused],
+            "time_boxes": [b.to_json() for b in self.boxes],
+            "members": [
+                {
+                    "id": s.id,
+                    "name": s.member.name,
+                    "prepared": s.note is not None,
+                    "hot_seat_requested": s.requested,
+                    "last_hot_seat": s.last_hot_seat.isoformat() if s.last_hot_seat else None,
+                    "walk_away": s.note.walk_away if s.note else None,
+                    "questions": s.note.questions if s.note else [],
+                }
+                for s in self.order
+            ],
+            "legend": {
+                "hot_seat_order": "requests first, then whoever had the hot seat least "
+                "recently (read from earlier agendas); ties in the order of members",
+                "hot_seats": "the first of hot_seat_order that fit in the time",
+            },
+        }
+
+
+# -- planning -----------------------------------------------------------------------------
+
+
+def build(workspace: Workspace, meeting: dt.date) -> Agenda:
+    """The agenda of ``meeting`` (a date on the schedule)."""
+    last = hot_seat_history(workspace, meeting)
+    return _plan(workspace, meeting, last, _notes_by_meeting(workspace))
+
+
+def hot_seat_history(workspace: Workspace, before: dt.date) -> dict[str, dt.date]:
+    """Member id -> the last meeting before ``before`` at which they had the hot seat."""
+    group = workspace.group
+    notes = _notes_by_meeting(workspace)
+    last: dict[str, dt.date] = {}
+    for day in schedule.meetings(group, until=before - dt.timedelta(days=1)):
+        seats = read_hot_seats(workspace.repo, day)
+        if seats is None:
+            seats = _plan(workspace, day, last, notes).hot_seats
+        for member in seats:
+            last[member] = day
+    return last
+
+
+def read_hot_seats(repo: GroupRepo, meeting: dt.date) -> list[str] | None:
+    """Who had the hot seat at ``meeting``, from its agenda.md (None: no agenda)."""
+    from mastermind_kit.load import load_front_matter
+
+    path = agenda_path(repo, meeting)
+    if not path.is_file():
+        return None
+    if not path.read_bytes().startswith(b"---"):
+        return None  # an agenda written by hand, with no rotation record
+    doc = load_front_matter(path, display=repo.rel(path))
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if "hot_seats" not in data:
+        return None
+    seats = data["hot_seats"]
+    if not isinstance(seats, list) or not all(isinstance(s, str) for s in seats):
+        raise InputError(
+            "an agenda's 'hot_seats' must be a list of member ids, e.g. [alice, bob]",
+            path=repo.rel(path),
+            line=doc.line(("hot_seats",)),
+            rule="agenda",
+        )
+    return list(seats)
+
+
+def _notes_by_meeting(workspace: Workspace) -> dict[tuple[dt.date, str], Note]:
+    return {(n.meeting, n.member): n for n in workspace.notes}
+
+
+def _plan(
+    workspace: Workspace,
+    meeting: dt.date,
+    last: dict[str, dt.date],
+    notes: dict[tuple[dt.date, str], Note],
+) -> Agenda:
+    group = workspace.group
+    active = [m for m in group.members if m.active_on(meeting)]
+    excused = [m for m in active if group.is_excused(m.id, meeting)]
+    seats = [
+        Seat(
+            member=m,
+            requested=bool((note := notes.get((meeting, m.id))) and note.hot_seat),
+            last_hot_seat=last.get(m.id),
+            note=notes.get((meeting, m.id)),
+        )
+        for m in active
+        if m not in excused
+    ]
+    position = {m.id: i for i, m in enumerate(group.members)}
+    seats.sort(
+        key=lambda s: (
+            not s.requested,
+            s.last_hot_seat or dt.date.min,
+            position[s.id],
+        )
+    )
+    start = schedule.start(group, meeting)
+    slots, boxes = time_boxes(group, seats, start)
+    return Agenda(group, meeting, start, seats, slots, boxes, excused)
+
+
+def time_boxes(group: Group, order: list[Seat], start: dt.datetime) -> tuple[int, list[TimeBox]]:
+    """(number of hot seats, the boxes); the minutes add up to ``duration_minutes``."""
+    duration = group.duration_minutes
+    hot = max(1, group.hot_seat_minutes)
+    count = len(order)
+    rounds = max(ROUND_MIN_MINUTES, ROUND_MINUTES_PER_MEMBER * count)
+    framing = [rounds, rounds, CLOSE_MINUTES]
+    if sum(framing) > duration:
+        framing = _scale(framing, duration)
+    slots = min(count, (duration - sum(framing)) // hot)
+    if slots == 0 and count and duration > hot:
+        framing = _scale(framing, duration - hot)
+        slots = 1
+    opening, commitments, close = framing
+    open_floor = duration - sum(framing) - slots * hot
+    plan: list[tuple[str, int, str, str | None]] = [
+        ("Opening round: short updates and results", opening, "opening", None)
+    ]
+    for number, seat in enumerate(order[:slots], start=1):
+        plan.append(
+            (f"Hot seat {number}: {seat.member.name} ({seat.id})", hot, "hot_seat", seat.id)
+        )
+    plan.append(("Commitments round: each member's action steps", commitments, "commitments", None))
+    plan.append(("Open floor and buffer", open_floor, "open_floor", None))
+    plan.append(("Close: walk-aways and feedback", close, "close", None))
+    boxes: list[TimeBox] = []
+    at = start
+    for title, minutes, kind, member in plan:
+        if minutes <= 0:
+            continue
+        boxes.append(TimeBox(title, minutes, kind, at, member))
+        at = at + dt.timedelta(minutes=minutes)
+    return slots, boxes
+
+
+def _scale(parts: list[int], total: int) -> list[int]:
+    """``parts`` scaled to add up to ``total`` exactly (largest remainder first)."""
+    whole = sum(parts)
+    if whole == 0 or total <= 0:
+        return [0 for _ in parts]
+    exact = [p * total / whole for p in parts]
+    scaled = [int(x) for x in exact]
+    by_remainder = sorted(range(len(parts)), key=lambda i: (-(exact[i] - scaled[i]), i))
+    for i in by_remainder[: total - sum(scaled)]:
+        scaled[i] += 1
+    return scaled
+
+
+# -- rendering and writing ----------------------------------------------------------------
+
+
+def agenda_path(repo: GroupRepo, meeting: dt.date) -> Path:
+    return repo.meeting_dir(meeting) / AGENDA
+
+
+def markdown_body(agenda: Agenda, *, group_root: Path | None = None) -> str:
+    """The agenda's Markdown (no front matter), from ``agenda.md.j2``."""
+    from mastermind_kit.render import render
+
+    def one_line(text: str | None) -> str:
+        return " ".join((text or "").split())
+
+    names = {m.id: m.name for m in agenda.group.members}
+    context: dict[str, Any] = {
+        "group": agenda.group.name,
+        "meeting": agenda.meeting.isoformat(),
+        "start": agenda.start.strftime("%a %Y-%m-%d %H:%M %Z"),
+        "duration_minutes": agenda.group.duration_minutes,
+        "hot_seat_minutes": agenda.group.hot_seat_minutes,
+        "prepared": [names[m] + f" ({m})" for m in agenda.prepared],
+        "not_prepared": [names[m] + f" ({m})" for m in agenda.not_prepared],
+        "excused": [f"{m.name} ({m.id})" for m in agenda.excused],
+        "boxes": [
+            {"start": b.start.strftime("%H:%M"), "minutes": b.minutes, "title": b.title}
+            for b in agenda.boxes
+        ],
+        "order": [
+            {
+                "id": s.id,
+                "name": s.member.name,
+                "requested": s.requested,
+                "seated": i < agenda.slots,
+                "last": s.last_hot_seat.isoformat() if s.last_hot_seat else None,
+            }
+            for i, s in enumerate(agenda.order)
+        ],
+        "moves_to_next_time": [f"{names[m]} ({m})" for m in agenda.moves_to_next_time],
+        "members": [
+            {
+                "id": s.id,
+                "name": s.member.name,
+                "prepared": s.note is not None,
+                "requested": s.requested,
+                "walk_away": one_line(s.note.walk_away) if s.note else "",
+                "questions": [one_line(q) for q in s.note.questions] if s.note else [],
+            }
+            for s in agenda.order
+        ],
+    }
+    return render(TEMPLATE, context, group_root=group_root)
+
+
+def document(agenda: Agenda, body: str) -> str:
+    """agenda.md: the rotation record in front matter, a content hash, then ``body``."""
+    ids = ", ".join(_quote(s.id) for s in agenda.order)
+    seats = ", ".join(_quote(m) for m in agenda.hot_seats)
+    head = (
+        "---\n"
+        f"meeting: {agenda.meeting.isoformat()}\n"
+        f"hot_seat_order: [{ids}]\n"
+        f"hot_seats: [{seats}]  # who has the hot seat; if the meeting ran differently, "
+        "edit this: the next agenda's rotation reads it\n"
+    )
+    rest = "---\n" + body
+    digest = _digest(head + rest)
+    marker = (
+        f'generated: "sha256:{digest}"  # by mastermind agenda; after any edit, '
+        "--write no longer replaces this file without --force\n"
+    )
+    return head + marker + rest
+
+
+def is_generated(text: str) -> bool:
+    """True when ``text`` is an agenda exactly as ``document`` wrote it (line ends aside:
+    a checkout with CRLF line ends is not a hand edit)."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    for i, line in enumerate(lines[1:], start=1):
+        if line.rstrip() == "---":
+            return False  # end of the front matter: no marker
+        match = _GENERATED.match(line)
+        if match:
+            rest = "\n".join(lines[:i] + lines[i + 1 :])
+            return _digest(rest) == match.group(1)
+    return False
+
+
+def write(repo: GroupRepo, agenda: Agenda, text: str, *, force: bool = False) -> str:
+    """Save agenda.md; returns "written", "unchanged", "replaced" or "replaced (backup
+    kept)". A generated agenda is replaced; a hand-edited one only with ``force``."""
+    from mastermind_kit.fsutil import atomic_write, write_new
+
+    path = agenda_path(repo, agenda.meeting)
+    if not path.exists() and not path.is_symlink():
+        write_new(path, text)
+        return "written"
+    if path.is_file() and not path.is_symlink():
+        current = path.read_bytes()
+        if current == text.encode("utf-8"):
+            return "unchanged"
+        if is_generated(current.decode("utf-8", errors="replace")):
+            atomic_write(path, text)
+            return "replaced"
+    if not force:
+        raise ExistsError(
+            f"{repo.rel(path)} was edited by hand; nothing was written",
+            hint="use --force to replace it (a .bak copy is kept)",
+        )
+    write_new(path, text, force=True)
+    return "replaced (backup kept)"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _quote(member_id: str) -> str:
+    from mastermind_kit.render import yaml_scalar
+
+    return yaml_scalar(member_id)

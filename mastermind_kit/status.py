@@ -1,0 +1,159 @@
+"""``mastermind status``: "what do I owe?" for one member, at a glance.
+
+The next meeting and how far off it is, whether the member's note for it exists and
+what in it is still empty, the commitments to report on there (``prep.to_report``)
+and which of those are overdue (due before today, in the group's time zone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mastermind_kit import schedule
+from mastermind_kit.prep import Owed, to_report
+from mastermind_kit.repo import Workspace
+
+LEGEND = {
+    "to_report": "commitments made at earlier meetings with no final report (done, missed, "
+    "dropped) and not re-made with carried_from; a 'partial' report keeps one owed",
+    "overdue": "to_report entries whose due date (default: the next meeting after they "
+    "were made) is before today",
+}
+
+
+@dataclass
+class Status:
+    member: str
+    name: str
+    today: dt.date
+    next_meeting: dt.date
+    start: dt.datetime
+    now: dt.datetime
+    active: bool  # in the group on the next meeting
+    note_path: Path  # relative to the group root
+    note_exists: bool
+    empty: list[str] = field(default_factory=list)  # what in the note is still empty
+    to_report: list[Owed] = field(default_factory=list)
+    answered: dict[str, str] = field(default_factory=dict)  # id -> status already in the note
+
+    @property
+    def overdue(self) -> list[Owed]:
+        return [o for o in self.to_report if o.due is not None and o.due < self.today]
+
+    @property
+    def days_until(self) -> int:
+        return (self.next_meeting - self.today).days
+
+    def when(self) -> str:
+        """How far off the next meeting is, in words."""
+        # In UTC: aware datetimes sharing a tzinfo subtract as wall-clock times.
+        left = self.start.astimezone(dt.timezone.utc) - self.now.astimezone(dt.timezone.utc)
+        if left < dt.timedelta(hours=24):
+            hours = max(0, int(left.total_seconds() // 3600))
+            return f"in {hours} hour{'s' if hours != 1 else ''}" if hours else "within the hour"
+        days = self.days_until
+        return "tomorrow" if days == 1 else f"in {days} days"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "member": self.member,
+            "today": self.today.isoformat(),
+            "next_meeting": self.next_meeting.isoformat(),
+            "next_meeting_start": self.start.isoformat(),
+            "days_until": self.days_until,
+            "active": self.active,
+            "note": {
+                "path": self.note_path.as_posix(),
+                "exists": self.note_exists,
+                "empty": self.empty,
+            },
+            "to_report": [o.id for o in self.to_report],
+            "overdue": [o.id for o in self.overdue],
+            "commitments": [
+                {
+                    "id": o.id,
+                    "text": o.commitment.text,
+                    "made": o.commitment.meeting.isoformat(),
+                    "due": o.due.isoformat() if o.due else None,
+                    "overdue": o in self.overdue,
+                    "last_status": o.last_report.status if o.last_report else None,
+                    "status_in_note": self.answered.get(o.id),
+                }
+                for o in self.to_report
+            ],
+            "legend": LEGEND,
+        }
+
+    def text(self) -> str:
+        when = self.start.strftime("%a %Y-%m-%d %H:%M %Z")
+        lines = [f"{self.name} ({self.member})", f"Next meeting: {when}, {self.when()}"]
+        if not self.active:
+            lines.append("  you are not in the group on that date")
+        if self.note_exists:
+            if self.empty:
+                lines.append(f"Your note {self.note_path}: still empty: {', '.join(self.empty)}")
+            else:
+                lines.append(f"Your note {self.note_path}: filled in")
+        elif self.active:
+            lines.append(f"Your note {self.note_path}: not written yet (run 'mastermind prep')")
+        if self.to_report:
+            lines.append(f"To report on ({len(self.to_report)}):")
+            overdue = self.overdue
+            for owed in self.to_report:
+                marks = []
+                if owed in overdue:
+                    marks.append("OVERDUE")
+                if owed.last_report is not None:
+                    marks.append(f"{owed.last_report.status} on {owed.reported_at}")
+                if owed.id in self.answered:
+                    marks.append(f"in your note: {self.answered[owed.id]}")
+                extra = f" [{'; '.join(marks)}]" if marks else ""
+                lines.append(
+                    f"  {owed.id}  {' '.join(owed.commitment.text.split())}"
+                    f" (due {owed.due or '-'}){extra}"
+                )
+        else:
+            lines.append("Nothing to report on.")
+        return "\n".join(lines)
+
+
+def status(workspace: Workspace, member: str, now: schedule.Moment) -> Status:
+    """The member's status at ``now`` (a datetime, or a date meaning its midnight)."""
+    group, repo = workspace.group, workspace.repo
+    at = schedule.moment(group, now)
+    today = schedule.local_date(group, at)
+    meeting = schedule.resolve(group, None, at)
+    entry = group.member(member)
+    assert entry is not None  # prep.whoami checked it
+    owed = to_report(workspace, member, meeting)
+    path = repo.note_path(meeting, member)
+    note = next((n for n in workspace.notes_of(member) if n.meeting == meeting), None)
+    empty: list[str] = []
+    answered: dict[str, str] = {}
+    if note is not None:
+        empty.extend(f"results.{goal}" for goal, value in note.results.items() if value is None)
+        empty.extend(f"report {r.id}" for r in note.report if r.status is None)
+        answered = {r.id: r.status for r in note.report if r.status is not None}
+        listed = {r.id for r in note.report}
+        empty.extend(f"report {o.id} (missing)" for o in owed if o.id not in listed)
+        if not note.questions:
+            empty.append("questions")
+        if not note.walk_away:
+            empty.append("walk_away")
+    return Status(
+        member=member,
+        name=entry.name,
+        today=today,
+        next_meeting=meeting,
+        start=schedule.start(group, meeting),
+        now=at,
+        active=entry.active_on(meeting),
+        note_path=repo.rel(path),
+        note_exists=path.is_file(),
+        empty=empty,
+        to_report=owed,
+        answered=answered,
+    )
