@@ -10,6 +10,7 @@ repo.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -52,10 +53,13 @@ def check_repo(repo: GroupRepo, paths: Sequence[Path] | None = None) -> list[Fin
         for path in paths:
             if not path.exists() and not path.is_symlink():
                 raise UsageError(f"no such file or folder: {path}")
-            resolved = path.resolve() if not path.is_symlink() else path.absolute()
-            if resolved.is_dir() and resolved == repo.root:
+            # Named as given (not resolved): a symlink is checked where it stands.
+            resolved = Path(os.path.normpath(path.absolute()))
+            if resolved.is_dir() and resolved.resolve() == repo.root:
                 whole = True
                 break
+            if repo.rel(resolved).is_absolute():
+                raise UsageError(f"{path} is not inside the group repo {repo.root}")
             if resolved.is_dir():
                 targets.extend(sorted(p for p in resolved.rglob("*.md") if p.is_file()))
                 if (resolved / CONFIG).is_file():

@@ -52,7 +52,7 @@ def _echo(ctx: click.Context, text: str = "", *, err: bool = False) -> None:
     click.echo(text, err=err, color=ctx.obj.color if ctx.obj else None)
 
 
-class _Date(click.ParamType):
+class _Date(click.ParamType):  # type: ignore[type-arg]
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
@@ -218,7 +218,9 @@ def member_list(ctx: click.Context, fmt: str) -> int:
 @click.option("--strict", is_flag=True, help="Warnings count as findings too (exit 1).")
 @click.option("--fix", "apply_fix", is_flag=True, help="Apply safe mechanical fixes first.")
 @click.pass_context
-def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool, apply_fix: bool) -> int:
+def check(
+    ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool, apply_fix: bool
+) -> int:
     """Validate group files: the given PATHS, or the whole repo.
 
     Checks each file's shape against the format's JSON Schemas and the rules that
@@ -297,6 +299,230 @@ def schema_command(ctx: click.Context, kind: str) -> int:
 
     _echo(ctx, dump(kind).rstrip("\n"))
     return EXIT_OK
+
+
+# -- preparation: schedule, prep, status, agenda -----------------------------------------
+
+
+def _now(today: dt.date | None) -> dt.datetime | dt.date:
+    # With --today, "now" is that date's midnight in the group's time zone (the library
+    # reads a plain date that way); without it, the real clock, read only here.
+    return today if today is not None else dt.datetime.now(dt.timezone.utc)
+
+
+_MEETING_HELP = "The meeting: a date on the schedule, or 'next' (the next one not started)."
+
+
+@cli.command("schedule", context_settings=CONTEXT)
+@click.option("--past", default=3, show_default=True, type=click.IntRange(min=0),
+              help="How many meetings that have started to list.")
+@click.option("--next", "ahead", default=3, show_default=True, type=click.IntRange(min=0),
+              help="How many upcoming meetings to list.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@click.pass_context
+def schedule_command(
+    ctx: click.Context, past: int, ahead: int, fmt: str, today: dt.date | None
+) -> int:
+    """List recent and upcoming meetings, with who has a note for each."""
+    from mastermind_kit import schedule
+    from mastermind_kit.repo import load
+
+    workspace = load(_repo(ctx), strict=False)
+    rows = schedule.overview(workspace.group, workspace.notes, _now(today), past=past, ahead=ahead)
+    if fmt == "json":
+        _echo(ctx, json.dumps([r.to_json() for r in rows], indent=2, ensure_ascii=False))
+    else:
+        for row in rows:
+            _echo(ctx, row.text())
+    return EXIT_OK
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--member", "member_id", metavar="ID",
+              help="Whose note [default: you, from git config user.email].")
+@click.option("--meeting", "meeting", default="next", show_default=True, metavar="DATE|next",
+              help=_MEETING_HELP)
+@click.option("--hot-seat", is_flag=True,
+              help="Ask for hot-seat time: hot_seat: true and an issue write-up in the body.")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the note instead of writing it.")
+@click.option("--edit", is_flag=True, help="Open the note in $VISUAL or $EDITOR afterwards.")
+@click.option("--force", is_flag=True, help="Replace an existing note (a .bak copy is kept).")
+@click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@click.pass_context
+def prep(
+    ctx: click.Context,
+    member_id: str | None,
+    meeting: str,
+    hot_seat: bool,
+    to_stdout: bool,
+    edit: bool,
+    force: bool,
+    today: dt.date | None,
+) -> int:
+    """Write your note for a meeting, with everything carried over.
+
+    Pre-fills meetings/<date>/<you>.md: a report entry for every commitment you still
+    have to report on, your goals with the last results, your last action plan.
+    Never overwrites an existing note without --force.
+    """
+    from mastermind_kit import prep as preparation
+    from mastermind_kit import schedule
+    from mastermind_kit.errors import UsageError
+    from mastermind_kit.repo import load
+
+    if to_stdout and (edit or force):
+        raise UsageError("--stdout writes nothing; it cannot be combined with --edit or --force")
+    repo = _repo(ctx)
+    workspace = load(repo)
+    me = preparation.whoami(repo, workspace.group, member_id)
+    day = schedule.resolve(workspace.group, meeting, _now(today))
+    prepared = preparation.prepare(workspace, me, day, hot_seat=hot_seat)
+    if to_stdout:
+        click.echo(prepared.text, nl=False)
+        return EXIT_OK
+    backup = preparation.write(prepared, force=force)
+    _echo(ctx, f"wrote {repo.rel(prepared.path)} "
+               f"({len(prepared.owed)} commitment(s) to report on)")
+    if backup is not None:
+        _echo(ctx, f"kept the old note as {repo.rel(backup)}")
+    if edit:
+        click.edit(filename=str(prepared.path))
+    return EXIT_OK
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--member", "member_id", metavar="ID",
+              help="Whose status [default: you, from git config user.email].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@click.pass_context
+def status(ctx: click.Context, member_id: str | None, fmt: str, today: dt.date | None) -> int:
+    """What do I owe? The next meeting, my note, the commitments to report on."""
+    from mastermind_kit import prep as preparation
+    from mastermind_kit import status as member_status
+    from mastermind_kit.repo import load
+
+    repo = _repo(ctx)
+    workspace = load(repo)
+    me = preparation.whoami(repo, workspace.group, member_id)
+    result = member_status.status(workspace, me, _now(today))
+    if fmt == "json":
+        _echo(ctx, json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        _echo(ctx, result.text())
+    return EXIT_OK
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--meeting", "meeting", default="next", show_default=True, metavar="DATE|next",
+              help=_MEETING_HELP)
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True)
+@click.option("--write", "save", is_flag=True,
+              help="Save meetings/<date>/agenda.md (the next agenda's rotation reads it).")
+@click.option("--force", is_flag=True,
+              help="With --write: replace a hand-edited agenda (a .bak copy is kept).")
+@click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@click.pass_context
+def agenda(
+    ctx: click.Context,
+    meeting: str,
+    fmt: str,
+    save: bool,
+    force: bool,
+    today: dt.date | None,
+) -> int:
+    """The meeting's agenda: who prepared, a fair hot-seat order, time boxes.
+
+    Hot seats go to requests first, then to whoever had it least recently (read
+    from earlier agendas); the time boxes add up to the meeting's duration.
+    """
+    from mastermind_kit import agenda as meeting_agenda
+    from mastermind_kit import schedule
+    from mastermind_kit.repo import load
+
+    repo = _repo(ctx)
+    workspace = load(repo)
+    day = schedule.resolve(workspace.group, meeting, _now(today))
+    plan = meeting_agenda.build(workspace, day)
+    body = meeting_agenda.markdown_body(plan, group_root=repo.root)
+    if save:
+        path = meeting_agenda.agenda_path(repo, day)
+        done = meeting_agenda.write(repo, plan, meeting_agenda.document(plan, body), force=force)
+        _echo(ctx, f"{done}: {repo.rel(path)}", err=True)
+    if fmt == "json":
+        _echo(ctx, json.dumps(plan.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(body, nl=False)
+    return EXIT_OK
+
+
+# -- accountability: summary, audit -----------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--member", "members", multiple=True, metavar="ID",
+              help="Show only this member (repeat); the group totals still cover everyone.")
+@click.option("--since", type=DATE, help="Only meetings on or after DATE.")
+@click.option("--until", type=DATE, help="Only meetings on or before DATE.")
+@click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "csv"]),
+              default="text", show_default=True)
+@click.pass_context
+def summary(
+    ctx: click.Context,
+    members: tuple[str, ...],
+    since: dt.date | None,
+    until: dt.date | None,
+    today: dt.date | None,
+    fmt: str,
+) -> int:
+    """Accountability per member and for the group.
+
+    From the notes and their git history: commitments made and their fate (done,
+    partial, missed, dropped, unreported, open), follow-through, attendance,
+    preparation on time, streaks, goals and the trend; the definitions of every
+    number are printed with them.
+    """
+    from mastermind_kit import summary as accountability
+
+    ledger = accountability.summarize(
+        _repo(ctx), today=_today(today), since=since, until=until, members=list(members)
+    )
+    if fmt not in ("text", "markdown"):
+        for warning in ledger.warnings:
+            _echo(ctx, f"mastermind: warning: {warning}", err=True)
+    click.echo(accountability.render(ledger, fmt), nl=False)
+    return EXIT_OK
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--since", type=DATE, help="Only commits made on or after DATE.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_context
+def audit(ctx: click.Context, since: dt.date | None, fmt: str) -> int:
+    """Audit the git history of the group's notes.
+
+    For honest accounting it finds commitments changed after the grace period
+    (commitment_grace_hours), report statuses changed after the next meeting
+    started, a member's files changed by someone else (facilitators may), deleted
+    notes, and unsigned commits where the group sets require_signed. Exit 1 when
+    there are findings, 0 when it is clean.
+    """
+    from mastermind_kit import audit as history_audit
+
+    result = history_audit.audit_repo(_repo(ctx), since=since)
+    if fmt == "json":
+        for warning in result.warnings:
+            _echo(ctx, f"mastermind: warning: {warning}", err=True)
+        click.echo(history_audit.render_json(result), nl=False)
+    else:
+        click.echo(history_audit.render_text(result), nl=False)
+    return EXIT_FINDINGS if result.findings else EXIT_OK
 
 
 # -- demo -------------------------------------------------------------------------------

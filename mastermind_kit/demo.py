@@ -18,11 +18,11 @@ import hashlib
 import io
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from mastermind_kit import history, schedule
 from mastermind_kit.errors import UsageError
+from mastermind_kit.history import NewCommit
 from mastermind_kit.model import Group, MemberEntry
 from mastermind_kit.repo import GroupRepo
 from mastermind_kit.resources import sample_dir
@@ -35,17 +35,8 @@ SOFTENED_SUFFIX = " by Friday"
 CORRECTED = ("2026-10-20", "priya", "maren")
 
 
-@dataclass
-class _Commit:
-    when: dt.datetime
-    author: MemberEntry | tuple[str, str]
-    message: str
-    files: dict[str, str] = field(default_factory=dict)
-
-    def ident(self) -> tuple[str, str]:
-        if isinstance(self.author, MemberEntry):
-            return self.author.name, self.author.emails[0]
-        return self.author
+def _ident(member: MemberEntry) -> tuple[str, str]:
+    return member.name, (member.emails or [f"{member.id}@example.invalid"])[0]
 
 
 def _fraction(*parts: str) -> float:
@@ -92,7 +83,7 @@ def _config_versions(sample: Path, group: Group) -> list[tuple[dt.date, str]]:
     return versions
 
 
-def _plan(sample: Path, group: Group) -> list[_Commit]:
+def _plan(sample: Path, group: Group) -> list[NewCommit]:
     from mastermind_kit.create import scaffold
 
     zone = schedule.zone(group)
@@ -101,12 +92,12 @@ def _plan(sample: Path, group: Group) -> list[_Commit]:
         facilitator = (email.split("@")[0].replace(".", " ").title(), email)
     else:
         facilitator = (group.members[0].name, group.members[0].emails[0])
-    commits: list[_Commit] = []
+    commits: list[NewCommit] = []
     versions = _config_versions(sample, group)
     first_config = versions[0][1]
     at_noon = dt.time(12, 0)
     commits.append(
-        _Commit(
+        NewCommit(
             dt.datetime.combine(versions[0][0], at_noon, tzinfo=zone),
             facilitator,
             f"Start {group.name}",
@@ -115,7 +106,7 @@ def _plan(sample: Path, group: Group) -> list[_Commit]:
     )
     for day, text in versions[1:]:
         commits.append(
-            _Commit(dt.datetime.combine(day, at_noon, tzinfo=zone), facilitator,
+            NewCommit(dt.datetime.combine(day, at_noon, tzinfo=zone), facilitator,
                     "Update the member list", {"mastermind.yaml": text})
         )
     for member in group.members:
@@ -125,7 +116,7 @@ def _plan(sample: Path, group: Group) -> list[_Commit]:
         joined = member.joined or group.first_meeting
         when = dt.datetime.combine(joined - dt.timedelta(days=5), dt.time(20, 15), tzinfo=zone)
         commits.append(
-            _Commit(when, member, f"Profile of {member.id}",
+            NewCommit(when, _ident(member), f"Profile of {member.id}",
                     {f"members/{member.id}.md": profile.read_text(encoding="utf-8")})
         )
     for note in sorted((sample / "meetings").glob("*/*.md")):
@@ -134,7 +125,7 @@ def _plan(sample: Path, group: Group) -> list[_Commit]:
     return commits
 
 
-def _note_commits(group: Group, path: Path) -> list[_Commit]:
+def _note_commits(group: Group, path: Path) -> list[NewCommit]:
     meeting, member_id = path.parent.name, path.stem
     member = group.member(member_id)
     day = dt.date.fromisoformat(meeting)
@@ -150,7 +141,8 @@ def _note_commits(group: Group, path: Path) -> list[_Commit]:
         prepared = begins - dt.timedelta(hours=6 + int(roll * 66))
     after = begins + dt.timedelta(hours=3 + int(_fraction(member_id, meeting) * 30))
     prep_text = _prep_version(final)
-    commits = [_Commit(prepared, member, f"Prep {member_id} for {meeting}", {relative: prep_text})]
+    who = _ident(member)
+    commits = [NewCommit(prepared, who, f"Prep {member_id} for {meeting}", {relative: prep_text})]
     committed = final
     if (meeting, member_id) == SOFTENED:
         marker = "    text: "
@@ -161,44 +153,23 @@ def _note_commits(group: Group, path: Path) -> list[_Commit]:
         committed = final.replace(" the ", " teh ", 1)
     if committed != prep_text:
         commits.append(
-            _Commit(
-                after, member, f"Commitments of {member_id} from {meeting}", {relative: committed}
+            NewCommit(
+                after, who, f"Commitments of {member_id} from {meeting}", {relative: committed}
             )
         )
     if (meeting, member_id) == SOFTENED:
         commits.append(
-            _Commit(begins + dt.timedelta(days=6, hours=2), member,
+            NewCommit(begins + dt.timedelta(days=6, hours=2), who,
                     f"Reword a commitment of {meeting}", {relative: final})
         )
     if (meeting, member_id) == CORRECTED[:2]:
         editor = group.member(CORRECTED[2])
         if editor is not None:
             commits.append(
-                _Commit(begins + dt.timedelta(days=2), editor,
+                NewCommit(begins + dt.timedelta(days=2), _ident(editor),
                         f"Fix a typo in {member_id}'s note", {relative: final})
             )
     return commits
-
-
-def _stream(commits: list[_Commit]) -> bytes:
-    out = io.BytesIO()
-    for number, commit in enumerate(commits, start=1):
-        name, email = commit.ident()
-        stamp = f"{int(commit.when.timestamp())} {commit.when.strftime('%z')}"
-        message = commit.message.encode()
-        out.write(b"commit refs/heads/main\n")
-        out.write(f"mark :{number}\n".encode())
-        out.write(f"author {name} <{email}> {stamp}\n".encode())
-        out.write(f"committer {name} <{email}> {stamp}\n".encode())
-        out.write(b"data %d\n%s\n" % (len(message), message))
-        if number > 1:
-            out.write(f"from :{number - 1}\n".encode())
-        for relative, text in sorted(commit.files.items()):
-            data = text.encode("utf-8")
-            out.write(f"M 100644 inline {relative}\n".encode())
-            out.write(b"data %d\n%s\n" % (len(data), data))
-        out.write(b"\n")
-    return out.getvalue()
 
 
 def build_demo(directory: Path | None = None) -> Path:
@@ -214,7 +185,7 @@ def build_demo(directory: Path | None = None) -> Path:
         target.mkdir(parents=True, exist_ok=True)
     try:
         history.init(target)
-        _fast_import(target, _stream(_plan(sample, group)))
+        history.fast_import(target, history.fast_import_stream(_plan(sample, group)))
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
@@ -234,7 +205,7 @@ def tour(target: Path) -> str:
     lines = [
         f"The sample group '{repo.group.name}' is now a git repo in {where}",
         f"  {len(repo.group.members)} members, {notes} notes, "
-        f"{_count_commits(target)} commits by the members themselves.",
+        f"{history.commit_count(target)} commits by the members themselves.",
         f"  mastermind check: {errors} error(s), {warnings} warning(s).",
         "",
         "Try:",
@@ -250,17 +221,16 @@ def tour(target: Path) -> str:
 TOUR: list[tuple[str, str]] = [
     ("check", "validate every note (the same check runs on every commit)"),
     ("member list", "who is in the group, who joined late and who left"),
-    ("check --format json", "the same findings for scripts and editors"),
+    ("schedule", "recent and upcoming meetings, and whose notes are there"),
+    ("status --member maren", "what Maren owes: the next meeting, her note, what to report on"),
+    ("prep --member kofi --stdout",
+     "Kofi's next note, pre-filled: his open commitments, goals with last results, last plan"),
+    ("prep --member kofi",
+     "writes it to meetings/<date>/kofi.md; run it again: it never overwrites"),
+    ("agenda", "the next agenda: who prepared, a fair hot-seat order, time boxes"),
+    ("summary", "who followed through: fates, attendance, preparation on time, streaks, goals"),
+    ("summary --format json", "the same numbers for scripts, with their definitions"),
+    ("audit", "from git history: a commitment softened days after its meeting, and one member "
+     "editing another's note (exit 1)"),
 ]
 
-
-# TODO(move to history.py once its rewrite lands): the two git calls the demo needs.
-def _fast_import(target: Path, stream: bytes) -> None:
-    import subprocess
-
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=target, input=stream, check=True)
-    subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=target, check=True)
-
-
-def _count_commits(target: Path) -> int:
-    return int(history._git(target, "rev-list", "--count", "HEAD").strip())

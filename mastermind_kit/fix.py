@@ -14,10 +14,10 @@ from pathlib import Path
 
 from mastermind_kit import schema
 from mastermind_kit.errors import InputError
-from mastermind_kit.fsutil import atomic_write
+from mastermind_kit.fsutil import atomic_write, inside
 from mastermind_kit.load import Document, load_front_matter, load_yaml_file, parse_front_matter
 from mastermind_kit.load import parse_yaml as parse_yaml_text
-from mastermind_kit.model import split_commitment_id
+from mastermind_kit.model import is_slug, split_commitment_id
 from mastermind_kit.render import yaml_scalar
 from mastermind_kit.repo import GroupRepo
 
@@ -43,13 +43,18 @@ def fix(repo: GroupRepo, paths: list[Path] | None = None) -> list[Fixed]:
     done: list[Fixed] = []
     for path in paths:
         kind = repo.classify(path)[0]
-        if kind in ("config", "member", "note") and path.is_file() and not path.is_symlink():
+        # Never write through a link: the file, or a folder above it, may lead out of
+        # the repo (the checker reports those).
+        if path.is_symlink() or not inside(repo.root, path) or not path.is_file():
+            continue
+        if kind in ("config", "member", "note"):
             done.extend(_fix_file(repo, path, kind))
     return done
 
 
 def _fix_file(repo: GroupRepo, path: Path, kind: str) -> list[Fixed]:
     shown = repo.rel(path)
+    _, day, member = repo.classify(path)
     try:
         doc = load_yaml_file(path, display=shown) if kind == "config" else load_front_matter(
             path, display=shown
@@ -57,8 +62,9 @@ def _fix_file(repo: GroupRepo, path: Path, kind: str) -> list[Fixed]:
     except InputError:
         return []  # not mechanical: the checker explains it
     edits = _quote_edits(doc, kind)
-    if kind == "note" and isinstance(doc.data, dict):
-        edits.extend(_id_edits(doc, path))
+    if kind == "note" and isinstance(doc.data, dict) and day and member and is_slug(member):
+        # the id names the note's path, so it is filled only where that path is right
+        edits.extend(_id_edits(doc, f"{day.isoformat()}/{member}"))
     text = doc.text
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):
         text = text[: edit.start] + edit.text + text[edit.end :]
@@ -88,18 +94,17 @@ def _quote_edits(doc: Document, kind: str) -> list[_Edit]:
     return edits
 
 
-def _id_edits(doc: Document, path: Path) -> list[_Edit]:
+def _id_edits(doc: Document, prefix: str) -> list[_Edit]:
+    """Ids ``<prefix>/<n>`` for commitments without one, after the highest n used."""
     data = doc.data
     commitments = data.get("commitments")
     if not isinstance(commitments, list):
         return []
-    meeting = path.parent.name
-    member = path.name[:-3]
     numbers = [
         parts[2]
         for c in commitments
         if isinstance(c, dict) and isinstance(c.get("id"), str)
-        if (parts := split_commitment_id(c["id"]))
+        if c["id"].startswith(prefix + "/") and (parts := split_commitment_id(c["id"]))
     ]
     next_n = max(numbers, default=0) + 1
     edits = []
@@ -108,7 +113,7 @@ def _id_edits(doc: Document, path: Path) -> list[_Edit]:
             continue
         first_key = next(iter(commitment))
         key_pos = doc.keys[("commitments", i, first_key)]
-        new_id = f"{meeting}/{member}/{next_n}"
+        new_id = f"{prefix}/{next_n}"
         next_n += 1
         if ("commitments", i) in doc.flow:
             insert = f"id: {new_id}, "

@@ -8,10 +8,15 @@ GitPython is imported on first use: ``mastermind check`` never needs git.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
-from collections.abc import Mapping, Sequence
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from mastermind_kit.errors import GitError
 
@@ -104,3 +109,394 @@ def commit(
         _git(repo, "add", "-A")
     options = QUIET_COMMIT if quiet_hooks else ()
     _git(repo, *options, "commit", "-q", "--allow-empty-message", "-m", message, env=env)
+
+
+# -- reading the log ------------------------------------------------------------------------
+#
+# ``read`` starts ONE ``git log`` process over the whole group and parses its output as
+# it streams in; ``read_blobs`` starts ONE ``git cat-file --batch`` for old file
+# contents (only ``audit`` needs them). Before the log, one ``git rev-parse`` says what
+# kind of repo this is. The number of git processes never depends on the number of
+# notes or commits. (With ``signatures=True`` git itself runs gpg for each signed
+# commit; that is git's doing and only happens where the group requires signing.)
+
+_RECORD = "\x1e"
+_FIELD = "\x1f"
+_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI")
+_SIGNATURE_FIELDS = ("%G?", "%GK")
+_CHUNK = 1 << 16
+# Options fixed on the command line so that a user's git config cannot change the output.
+_LOG_CONFIG = ("-c", "log.showSignature=false", "-c", "diff.noprefix=false")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+@dataclass(frozen=True)
+class Commit:
+    id: str
+    parents: tuple[str, ...]
+    author: Person
+    authored: dt.datetime  # aware, with the offset the author's clock had
+    committer: Person
+    committed: dt.datetime  # aware: when the commit entered history
+    signature: str | None = None  # git's %G? letter (G good, N none, E unknown key, ...)
+    signing_key: str | None = None
+    boundary: bool = False  # the cut-off commit of a shallow clone: its "additions" are not real
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file changed by one commit. Paths are relative to the group root (POSIX)."""
+
+    commit: Commit
+    status: str  # A added, M modified, D deleted, R renamed, C copied, T type changed
+    path: str
+    old_path: str | None = None  # for renames and copies
+    old_blob: str | None = None  # None where the file did not exist before
+    new_blob: str | None = None  # None where the file was deleted
+
+
+@dataclass
+class FileHistory:
+    """Every change to one file, oldest first, following renames (a renamed note keeps
+    its first commit). ``path`` is where the file is now (or was when deleted)."""
+
+    path: str
+    changes: list[Change] = field(default_factory=list)
+    deleted: bool = False
+
+    @property
+    def first(self) -> Change:
+        return self.changes[0]
+
+    @property
+    def first_committed(self) -> dt.datetime | None:
+        """Committer date of the commit that added the file; None when that commit is the
+        cut-off of a shallow clone (the real first commit is not in the clone)."""
+        first = self.changes[0].commit
+        return None if first.boundary else first.committed
+
+    @property
+    def last_changed(self) -> dt.datetime:
+        return self.changes[-1].commit.committed
+
+    @property
+    def authors(self) -> list[Person]:
+        seen: dict[Person, None] = {}
+        for change in self.changes:
+            seen.setdefault(change.commit.author, None)
+        return list(seen)
+
+
+@dataclass
+class History:
+    """What git knows about the group's files. ``available`` is False outside a git repo
+    (or when git is missing); ``warnings`` say what could not be known and why."""
+
+    root: Path
+    available: bool = False
+    commits: list[Commit] = field(default_factory=list)
+    files: dict[str, FileHistory] = field(default_factory=dict)  # by current path
+    removed: list[FileHistory] = field(default_factory=list)  # deleted files
+    warnings: list[str] = field(default_factory=list)
+    shallow: bool = False
+    detached: bool = False
+    signatures: bool = False
+
+    def file(self, path: str | Path) -> FileHistory | None:
+        key = path.as_posix() if isinstance(path, Path) else path
+        return self.files.get(key)
+
+    def first_committed(self, path: str | Path) -> dt.datetime | None:
+        found = self.file(path)
+        return found.first_committed if found else None
+
+    def lineages(self) -> list[FileHistory]:
+        """Every file that ever existed: the current ones, then the deleted ones."""
+        return [*self.files.values(), *self.removed]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_PAGER": "cat"})
+    return env
+
+
+def _probe(root: Path) -> tuple[str, list[str]] | None:
+    """One ``git rev-parse``: (state, lines) where state is "ok", "empty", "not-repo"."""
+    args = [
+        "git", "rev-parse", "--is-inside-work-tree", "--show-prefix",
+        "--is-shallow-repository", "--git-path", "shallow",
+        "--symbolic-full-name", "--verify", "-q", "HEAD",
+    ]
+    try:
+        done = subprocess.run(args, cwd=root, env=_env(), capture_output=True, check=False)
+    except FileNotFoundError:
+        return None
+    lines = done.stdout.decode("utf-8", "replace").split("\n")
+    if done.returncode == 0 and len(lines) >= 5:
+        return "ok", lines
+    if lines and lines[0] == "true" and len(lines) >= 4:
+        return "empty", lines  # HEAD does not resolve: no commits yet
+    return "not-repo", lines
+
+
+def read(root: Path, *, signatures: bool = False) -> History:
+    """Read the whole history of the group at ``root`` in one streaming ``git log``.
+
+    Never raises for the states a group repo can be in (not a repo, no commits, shallow,
+    detached HEAD): it returns what can be known and says the rest in ``warnings``.
+    """
+    history = History(root=root, signatures=signatures)
+    probed = _probe(root)
+    if probed is None:
+        history.warnings.append("git is not installed: no history, so no preparation times")
+        return history
+    state, lines = probed
+    if state == "not-repo":
+        history.warnings.append(
+            f"{root} is not a git repository: no history, so no preparation times "
+            "and nothing to audit"
+        )
+        return history
+    if lines[0] != "true":
+        history.warnings.append(f"{root} is not inside a git work tree: no history read")
+        return history
+    history.available = True
+    if state == "empty":
+        history.warnings.append("the repository has no commits yet: no preparation times")
+        return history
+    prefix = lines[1]
+    history.shallow = lines[2] == "true"
+    history.detached = lines[4] == "HEAD"
+    boundary: set[str] = set()
+    if history.shallow:
+        shallow_file = root / lines[3]
+        if shallow_file.is_file():
+            boundary = set(shallow_file.read_text(encoding="ascii", errors="replace").split())
+        history.warnings.append(
+            "this is a shallow clone: files first seen in its oldest commit have no known "
+            "first commit time (run 'git fetch --unshallow' for the full history)"
+        )
+    if history.detached:
+        history.warnings.append("HEAD is detached: reading the history of the checked-out commit")
+    fields = _FIELDS + (_SIGNATURE_FIELDS if signatures else ())
+    fmt = "%x1e" + "%x1f".join(fields)
+    args = [
+        "git", *_LOG_CONFIG, "log", "--reverse", "--date-order", "--root", "-M",
+        "--raw", "--no-abbrev", "-z", "--no-color", f"--format={fmt}", "HEAD", "--", ".",
+    ]
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(
+                args, cwd=root, env=_env(), stdout=subprocess.PIPE, stderr=errors
+            )
+        except FileNotFoundError:
+            history.available = False
+            history.warnings.append("git is not installed: no history")
+            return history
+        assert process.stdout is not None
+        builder = _Builder(history, prefix, boundary, signatures)
+        for token in _tokens(process.stdout):
+            builder.feed(token)
+        process.stdout.close()
+        code = process.wait()
+        if code != 0:
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git log failed: {message[-1] if message else f'exit {code}'}")
+    return history
+
+
+def _tokens(stream: IO[bytes]) -> Iterator[str]:
+    """NUL-terminated tokens of ``git log -z``, read as they arrive."""
+    rest = b""
+    while chunk := stream.read(_CHUNK):
+        parts = (rest + chunk).split(b"\0")
+        rest = parts.pop()
+        for part in parts:
+            yield part.decode("utf-8", "surrogateescape")
+    if rest:
+        yield rest.decode("utf-8", "surrogateescape")
+
+
+class _Builder:
+    """Turns the token stream into commits and per-file lineages (oldest first)."""
+
+    def __init__(
+        self, history: History, prefix: str, boundary: set[str], signatures: bool
+    ) -> None:
+        self.history = history
+        self.prefix = prefix
+        self.boundary = boundary
+        self.signatures = signatures
+        self.commit: Commit | None = None
+        self.pending: list[str] | None = None  # a raw entry waiting for its paths
+
+    def feed(self, token: str) -> None:
+        if self.pending is not None:
+            self.pending.append(token)
+            status = self.pending[0].split(" ")[-1]
+            wanted = 3 if status[:1] in ("R", "C") else 2
+            if len(self.pending) == wanted:
+                entry, self.pending = self.pending, None
+                self._change(entry)
+            return
+        stripped = token.lstrip("\n")
+        if stripped.startswith(_RECORD):
+            self._header(stripped[1:])
+        elif stripped.startswith(":"):
+            self.pending = [stripped]
+
+    def _header(self, text: str) -> None:
+        parts = text.split(_FIELD)
+        sha, parents, an, ae, ad, cn, ce, cd = parts[:8]
+        signature = parts[8] if self.signatures and len(parts) > 8 else None
+        key = parts[9] if self.signatures and len(parts) > 9 else None
+        self.commit = Commit(
+            id=sha,
+            parents=tuple(parents.split()),
+            author=Person(an, ae),
+            authored=dt.datetime.fromisoformat(ad),
+            committer=Person(cn, ce),
+            committed=dt.datetime.fromisoformat(cd),
+            signature=signature or None,
+            signing_key=key or None,
+            boundary=sha in self.boundary,
+        )
+        self.history.commits.append(self.commit)
+
+    def _path(self, path: str) -> str:
+        return path[len(self.prefix):] if path.startswith(self.prefix) else path
+
+    def _change(self, entry: list[str]) -> None:
+        assert self.commit is not None
+        meta = entry[0][1:].split(" ")
+        old_blob, new_blob, status = meta[2], meta[3], meta[4][:1]
+        zero = set("0")
+        old = None if set(old_blob) <= zero else old_blob
+        new = None if set(new_blob) <= zero else new_blob
+        files = self.history.files
+        if status in ("R", "C"):
+            source, target = self._path(entry[1]), self._path(entry[2])
+            change = Change(self.commit, status, target, source, old, new)
+            if status == "R" and source in files:
+                lineage = files.pop(source)
+            else:
+                lineage = FileHistory(target)
+            self._replace(target)
+            lineage.path = target
+            lineage.changes.append(change)
+            files[target] = lineage
+            return
+        path = self._path(entry[1])
+        change = Change(self.commit, status, path, None, old, new)
+        if status == "A" or path not in files:
+            self._replace(path)
+            files[path] = FileHistory(path, [change])
+        elif status == "D":
+            lineage = files.pop(path)
+            lineage.changes.append(change)
+            lineage.deleted = True
+            self.history.removed.append(lineage)
+        else:
+            files[path].changes.append(change)
+
+    def _replace(self, path: str) -> None:
+        # A path added again while git still thinks it exists (a merge of two branches
+        # that both added it): keep the older lineage as the one that counts.
+        if path in self.history.files:
+            self.history.removed.append(self.history.files.pop(path))
+
+
+def read_blobs(root: Path, blob_ids: Iterable[str]) -> dict[str, bytes]:
+    """The contents of many blobs through ONE ``git cat-file --batch`` process."""
+    wanted = list(dict.fromkeys(blob_ids))
+    if not wanted:
+        return {}
+    found: dict[str, bytes] = {}
+    with tempfile.TemporaryFile() as requests, tempfile.TemporaryFile() as errors:
+        requests.write("".join(f"{blob}\n" for blob in wanted).encode("ascii"))
+        requests.seek(0)
+        try:
+            process = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=root, env=_env(), stdin=requests, stdout=subprocess.PIPE, stderr=errors,
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH") from None
+        assert process.stdout is not None
+        for _ in wanted:
+            header = process.stdout.readline().decode("ascii", "replace").split()
+            if len(header) == 2 and header[1] == "missing":
+                continue
+            if len(header) != 3:
+                break
+            size = int(header[2])
+            found[header[0]] = process.stdout.read(size)
+            process.stdout.read(1)  # the newline after each object
+        process.stdout.close()
+        process.wait()
+    return found
+
+
+# -- writing a whole history at once (the demo) ---------------------------------------------
+
+
+@dataclass
+class NewCommit:
+    """One commit of a history written at once: when, by whom, and the files it sets."""
+
+    when: dt.datetime  # aware; author and committer date
+    author: tuple[str, str]  # (name, email); also the committer
+    message: str
+    files: dict[str, str] = field(default_factory=dict)  # path -> new text
+
+
+def fast_import_stream(commits: Sequence[NewCommit], *, branch: str = "main") -> bytes:
+    """The ``git fast-import`` input for ``commits``, in order, on ``branch``."""
+    out = io.BytesIO()
+    for number, commit in enumerate(commits, start=1):
+        name, email = commit.author
+        stamp = f"{int(commit.when.timestamp())} {commit.when.strftime('%z')}"
+        message = commit.message.encode()
+        out.write(f"commit refs/heads/{branch}\nmark :{number}\n".encode())
+        out.write(f"author {name} <{email}> {stamp}\n".encode())
+        out.write(f"committer {name} <{email}> {stamp}\n".encode())
+        out.write(b"data %d\n%s\n" % (len(message), message))
+        if number > 1:
+            out.write(f"from :{number - 1}\n".encode())
+        for relative, text in sorted(commit.files.items()):
+            data = text.encode("utf-8")
+            out.write(f"M 100644 inline {relative}\n".encode())
+            out.write(b"data %d\n%s\n" % (len(data), data))
+        out.write(b"\n")
+    return out.getvalue()
+
+
+def fast_import(repo: Path, stream: bytes, *, branch: str = "main") -> None:
+    """Write a whole prepared history with ONE ``git fast-import``, then check it out."""
+    try:
+        done = subprocess.run(
+            ["git", "fast-import", "--quiet"], cwd=repo, env=_env(), input=stream,
+            capture_output=True, check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git fast-import failed: {message[-1] if message else 'no message'}")
+    _git(repo, "reset", "-q", "--hard", branch)
+
+
+def commit_count(repo: Path) -> int:
+    """How many commits HEAD has (0 in a repo without commits)."""
+    output = _git(repo, "rev-list", "--count", "HEAD", check=False).strip()
+    return int(output) if output.isdigit() else 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import yaml
@@ -105,7 +106,12 @@ def read_text(path: Path, *, display: Path | None = None) -> tuple[str, bool, bo
             path=shown,
             rule="too-large",
         )
-    raw = path.read_bytes()
+    if not path.is_file():
+        raise InputError("not a file (a folder of that name?)", path=shown, rule="read")
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror}", path=shown, rule="read") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -211,21 +217,102 @@ def parse_front_matter(
 
 
 def _parse(source: str, doc: Document, *, line_offset: int, char_offset: int) -> Any:
+    def fail(message: str, mark: Any, rule: str = "yaml") -> InputError:
+        line = mark.line + 1 + line_offset if mark else 1 + line_offset
+        col = mark.column + 1 if mark else 1
+        return InputError(message, path=doc.path, line=line, col=col, rule=rule)
+
     try:
+        python_composer = issubclass(_Loader, yaml.composer.Composer)
+        scan_above = _NESTING_SCAN_PY if python_composer else _NESTING_SCAN
+        if sum(map(source.count, "[{-:?")) > scan_above:
+            _check_depth(source, fail)
         node = yaml.compose(source, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
-        col = (mark.column + 1) if mark else 1
-        problem = error.problem or error.context or "invalid YAML"
-        raise InputError(f"invalid YAML: {problem}", path=doc.path, line=line, col=col) from None
+        message, mark = _describe_yaml_error(error, source, line_offset)
+        raise fail(f"invalid YAML: {message}", mark) from None
+    except yaml.reader.ReaderError as error:
+        bad = _NOT_YAML.search(source)
+        index = bad.start() if bad else 0
+        line = source.count("\n", 0, index)
+        col = index - (source.rfind("\n", 0, index) + 1)
+        char = f"U+{ord(bad.group()):04X}" if bad else repr(error.character)
+        raise fail(
+            f"control character {char} is not allowed in YAML",
+            SimpleNamespace(line=line, column=col),
+            "encoding",
+        ) from None
     except yaml.YAMLError as error:
-        raise InputError(f"invalid YAML: {error}", path=doc.path, line=1 + line_offset) from None
+        raise fail(f"invalid YAML: {error}", None) from None
     if node is None:
         doc.where[()] = Pos(1 + line_offset, 1)
         return None
     builder = _Builder(doc, line_offset, char_offset)
     return builder.build(node, ())
+
+
+# Every level of nesting takes one of the characters ``[{-:?``. Composing is recursive
+# (deep enough nesting crashes the libyaml composer and overflows the Python one), the
+# event parser is not: a text with more of those characters than this gets a cheap
+# event scan that refuses nesting deeper than MAX_DEPTH first; all others (nearly every
+# group file) are composed at once.
+_NESTING_SCAN = 2000
+_NESTING_SCAN_PY = 200  # the pure-Python composer uses two stack frames per level
+
+# Characters YAML does not allow in a stream (printable set of YAML 1.1, 5.1).
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+_OPENERS = {
+    "quoted scalar": "a quote opened here is never closed",
+    "flow sequence": "'[' opened here is never closed with ']'",
+    "flow mapping": "'{' opened here is never closed with '}'",
+}
+_INDENTATION = ("expected key", "expected <block end>", "expected '-' indicator")
+
+
+def _check_depth(source: str, fail: Any) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before composing (the parser is iterative)."""
+    depth = 0
+    for event in yaml.parse(source, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise fail(
+                    f"values are nested too deep (more than {MAX_DEPTH} levels)",
+                    event.start_mark,
+                    "size",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _describe_yaml_error(
+    error: yaml.MarkedYAMLError, source: str, line_offset: int
+) -> tuple[str, Any]:
+    """A plain sentence for a parser error, and the mark where the user should look."""
+    problem = error.problem or error.context or "cannot parse this"
+    context = error.context or ""
+    mark, start = error.problem_mark, error.context_mark
+    if mark is None:
+        return problem, start
+    for what, sentence in _OPENERS.items():
+        if what in context and start is not None and start.line != mark.line:
+            gave_up = mark.line + 1 + line_offset
+            return f"{sentence} (YAML gave up on line {gave_up}: {problem})", start
+    if source[mark.index : mark.index + 1] == "\t":
+        return "a tab cannot indent YAML; indent with spaces", mark
+    if problem.startswith("mapping values are not allowed"):
+        return (
+            f"{problem}: a value that contains ': ' must be quoted, e.g. key: \"a: b\"",
+            mark,
+        )
+    if problem.startswith("found undefined alias"):
+        alias = re.match(r"\*([^\s,\[\]{}]+)", source[mark.index :])
+        name = alias.group(1) if alias else "?"
+        return f"alias *{name} refers to no anchor &{name} above it", mark
+    if any(words in problem for words in _INDENTATION):
+        return f"{problem} (check the indentation of this line)", mark
+    return problem, mark
 
 
 class _Builder:
@@ -257,7 +344,9 @@ class _Builder:
         if self.count > MAX_NODES:
             raise self.fail(node, "too many values (an alias bomb?); refusing to expand", "size")
         if len(path) > MAX_DEPTH:
-            raise self.fail(node, "nesting is too deep", "size")
+            raise self.fail(
+                node, f"values are nested too deep (more than {MAX_DEPTH} levels)", "size"
+            )
         self.doc.where[path] = self.pos(node)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
@@ -269,11 +358,11 @@ class _Builder:
                 self.doc.flow.add(path)
             if isinstance(node, yaml.SequenceNode):
                 if node.tag not in (_TAG + "seq",):
-                    raise self.fail(node, f"tag {node.tag} is not allowed", "tag")
+                    raise self.fail(node, _tag_not_allowed(node.tag), "tag")
                 return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
             if isinstance(node, yaml.MappingNode):
                 if node.tag not in (_TAG + "map",):
-                    raise self.fail(node, f"tag {node.tag} is not allowed", "tag")
+                    raise self.fail(node, _tag_not_allowed(node.tag), "tag")
                 return self.mapping(node, path)
         finally:
             self.active.discard(id(node))
@@ -284,17 +373,22 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, "a key must be plain text", "key")
+            if key_node.tag == _TAG + "merge":
+                raise self.fail(
+                    key_node, "merge keys (<<) are not supported: write the keys out", "key"
+                )
             key = str(key_node.value)
+            key_path = (*path, key)
             if key in result:
-                first = self.doc.keys[(*path, key)]
+                first = self.doc.keys[key_path]
                 raise self.fail(
                     key_node,
                     f"duplicate key '{key}' (first on line {first.line}); "
                     "YAML would silently keep only the last one",
                     "duplicate-key",
                 )
-            self.doc.keys[(*path, key)] = self.pos(key_node)
-            result[key] = self.build(value_node, (*path, key))
+            self.doc.keys[key_path] = self.pos(key_node)
+            result[key] = self.build(value_node, key_path)
         return result
 
     def scalar(self, node: yaml.ScalarNode, path: JSONPath) -> Any:
@@ -302,7 +396,7 @@ class _Builder:
         raw = node.value
         if node.style in ("'", '"', "|", ">") or tag == _TAG + "str":
             if tag not in (_TAG + "str",) and node.style:
-                raise self.fail(node, f"tag {tag} is not allowed", "tag")
+                raise self.fail(node, _tag_not_allowed(tag), "tag")
             return raw
         kind = tag[len(_TAG) :] if tag.startswith(_TAG) else None
         if kind == "timestamp":
@@ -330,7 +424,12 @@ class _Builder:
             else:
                 self.doc.surprises[path] = Surprise(raw, value, "number")
             return value
-        raise self.fail(node, f"tag {tag} is not allowed", "tag")
+        raise self.fail(node, _tag_not_allowed(tag), "tag")
+
+
+def _tag_not_allowed(tag: str) -> str:
+    shown = "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+    return f"the tag {shown} is not allowed: group files hold plain values only"
 
 
 def explain(surprise: Surprise) -> str:
@@ -349,7 +448,7 @@ def explain(surprise: Surprise) -> str:
         )
     if surprise.kind == "null":
         return f"{surprise.raw} was read as null (empty); quote it: {quoted}"
-    return f"{surprise.raw} was read as a {type(surprise.value).__name__}; quote it: {quoted}"
+    return f"{surprise.raw} was read as the number {surprise.value}; quote it: {quoted}"
 
 
 def is_bool_word(text: str) -> bool:

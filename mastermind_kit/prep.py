@@ -26,7 +26,7 @@ from typing import Any
 
 from mastermind_kit import schedule
 from mastermind_kit.errors import InputError, UsageError
-from mastermind_kit.model import Commitment, Group, Note, Report
+from mastermind_kit.model import Commitment, Group, Note
 from mastermind_kit.repo import GroupRepo, Workspace
 
 TEMPLATE = "note.md.j2"
@@ -43,8 +43,6 @@ class Owed:
 
     commitment: Commitment
     due: dt.date | None  # the commitment's due date, or the next meeting after it was made
-    last_report: Report | None  # the latest report on it (only ever ``partial`` here)
-    reported_at: dt.date | None  # the meeting of that report
 
     @property
     def id(self) -> str:
@@ -54,44 +52,24 @@ class Owed:
 def to_report(workspace: Workspace, member: str, meeting: dt.date) -> list[Owed]:
     """The commitments ``member`` has to report on at ``meeting``, oldest first.
 
-    This is the one place that answers "what do I owe?" for prep, status and agenda
-    (point it at the ledger once that exists). A commitment of the member made at an
-    earlier meeting is owed unless, in a note of the member for a meeting after it was
-    made and before ``meeting``:
-
-    - it was reported on with a final status (done, missed, dropped) in the latest
-      such report (``partial`` keeps it owed; an empty status is no report), or
-    - it was re-made: a later commitment names it in ``carried_from`` (then the new
-      commitment is the one owed).
-
-    Commitments not yet due are owed too: prep lists them so progress can be told.
+    The one answer to "what do I owe?" for prep, status and agenda, read off the
+    ledger's fates (``ledger.fates``, the definitions in PRODUCT.md) as they stand
+    before ``meeting``: a commitment is owed while its fate is ``open`` (not due yet)
+    or ``unreported`` (due, and no report yet). A report with any status (done,
+    partial, missed, dropped) settles it; a commitment re-made later with
+    ``carried_from`` is replaced by the new one.
     """
-    group = workspace.group
+    from mastermind_kit.ledger import fates
+
     notes = [n for n in workspace.notes_of(member) if n.meeting < meeting]
-    carried = {c.carried_from for n in notes for c in n.commitments if c.carried_from}
-    latest: dict[str, tuple[Report, dt.date]] = {}
-    for note in notes:  # in meeting order, so a later report replaces an earlier one
-        for report in note.report:
-            if report.status is not None:
-                latest[report.id] = (report, note.meeting)
-    owed = []
-    for note in notes:
-        for commitment in note.commitments:
-            if commitment.id in carried:
-                continue
-            last = latest.get(commitment.id)
-            if last is not None and last[1] > commitment.meeting and last[0].status != "partial":
-                continue
-            due = commitment.due or schedule.next_after(group, commitment.meeting)
-            owed.append(
-                Owed(
-                    commitment=commitment,
-                    due=due,
-                    last_report=last[0] if last and last[1] > commitment.meeting else None,
-                    reported_at=last[1] if last and last[1] > commitment.meeting else None,
-                )
-            )
-    return owed
+    entries = fates(workspace.group, member, notes)
+    carried = {e.commitment.carried_from for e in entries if e.commitment.carried_from}
+    owed = [
+        Owed(commitment=e.commitment, due=e.due)
+        for e in entries
+        if e.fate in ("open", "unreported") and e.commitment.id not in carried
+    ]
+    return sorted(owed, key=lambda o: (o.commitment.meeting, o.commitment.id))
 
 
 def whoami(repo: GroupRepo, group: Group, member: str | None) -> str:
@@ -191,8 +169,6 @@ def prepare(
             "meeting": o.commitment.meeting.isoformat(),
             "due": o.due.isoformat() if o.due else None,
             "overdue": bool(o.due and o.due < meeting),
-            "last_status": o.last_report.status if o.last_report else None,
-            "last_meeting": o.reported_at.isoformat() if o.reported_at else None,
         }
         for o in owed
     ]

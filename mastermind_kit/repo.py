@@ -95,10 +95,17 @@ class GroupRepo:
     # -- layout -------------------------------------------------------------------------
 
     def rel(self, path: Path) -> Path:
-        try:
-            return path.resolve().relative_to(self.root) if path.is_absolute() else path
-        except ValueError:
+        """``path`` relative to the root, as it is named: a symlink is not followed (so a
+        link leaving the repo keeps its name inside it); unchanged when outside."""
+        if not path.is_absolute():
             return path
+        plain = Path(os.path.normpath(path))
+        for candidate in (plain, plain.parent.resolve() / plain.name):
+            try:
+                return candidate.relative_to(self.root)
+            except ValueError:
+                continue
+        return path
 
     def config_path(self) -> Path:
         return self.root / CONFIG
@@ -155,12 +162,13 @@ class GroupRepo:
 
     def _read(self, path: Path, kind: str) -> Loaded:
         shown = self.rel(path)
-        if path.is_symlink() and not _inside(self.root, path):
+        if not _inside(self.root, path):
+            link = "symlink points" if path.is_symlink() else "folder links"
             return Loaded(
                 shown,
                 None,
                 [Finding(str(shown), 1, 1, ERROR, "symlink",
-                         "symlink points outside the group repo; not reading it")],
+                         f"{link} outside the group repo; not reading it")],
             )
         try:
             if kind == "config":

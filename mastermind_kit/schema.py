@@ -68,13 +68,14 @@ def misread_text(doc: Document, kind: str) -> list[JSONPath]:
     for error in _validator(kind).iter_errors(doc.data):
         for leaf in [error, *(error.context or [])]:
             path: JSONPath = tuple(leaf.absolute_path)
-            expected = leaf.validator_value if leaf.validator == "type" else None
-            wants_text = expected == "string" or (
-                isinstance(expected, list) and "string" in expected
-            )
+            wants_text = leaf.validator == "type" and _wants_text(leaf.validator_value)
             if wants_text and path in doc.surprises and doc.surprises[path].kind != "date":
                 paths.append(path)
     return sorted(set(paths))
+
+
+def _wants_text(expected: Any) -> bool:
+    return expected == "string" or (isinstance(expected, list) and "string" in expected)
 
 
 def _findings(doc: Document, kind: str, error: ValidationError) -> list[Finding]:
@@ -118,7 +119,7 @@ def _describe(doc: Document, error: ValidationError, path: JSONPath) -> str:
     if error.validator == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else "?"
         return f"{name}: missing required key '{missing}'"
-    if error.validator == "type" and surprise is not None:
+    if error.validator == "type" and surprise is not None and _wants_text(error.validator_value):
         return f"{name}: {explain(surprise)}"
     value = error.instance
     if error.validator in ("format", "pattern") and _is_date_schema(error.schema):
@@ -139,6 +140,8 @@ def _describe(doc: Document, error: ValidationError, path: JSONPath) -> str:
         return f"{name}: {value!r} does not have the expected form"
     if error.validator == "enum":
         options = ", ".join(str(o) for o in error.validator_value)
+        if surprise is not None and surprise.kind != "date":
+            return f"{name}: {surprise.raw} was read as {_kind(value)}, not one of: {options}"
         return f"{name}: {value!r} is not one of: {options}"
     if error.validator == "const":
         return f"{name}: must be {error.validator_value!r}"

@@ -17,8 +17,8 @@ from mastermind_kit.prep import Owed, to_report
 from mastermind_kit.repo import Workspace
 
 LEGEND = {
-    "to_report": "commitments made at earlier meetings with no final report (done, missed, "
-    "dropped) and not re-made with carried_from; a 'partial' report keeps one owed",
+    "to_report": "commitments made at earlier meetings that are still open or unreported "
+    "(no report with a status yet) and not re-made with carried_from",
     "overdue": "to_report entries whose due date (default: the next meeting after they "
     "were made) is before today",
 }
@@ -79,7 +79,6 @@ class Status:
                     "made": o.commitment.meeting.isoformat(),
                     "due": o.due.isoformat() if o.due else None,
                     "overdue": o in self.overdue,
-                    "last_status": o.last_report.status if o.last_report else None,
                     "status_in_note": self.answered.get(o.id),
                 }
                 for o in self.to_report
@@ -106,8 +105,6 @@ class Status:
                 marks = []
                 if owed in overdue:
                     marks.append("OVERDUE")
-                if owed.last_report is not None:
-                    marks.append(f"{owed.last_report.status} on {owed.reported_at}")
                 if owed.id in self.answered:
                     marks.append(f"in your note: {self.answered[owed.id]}")
                 extra = f" [{'; '.join(marks)}]" if marks else ""

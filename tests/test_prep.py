@@ -64,17 +64,14 @@ def test_to_report_semantics(history_group: Path) -> None:
     workspace = load(GroupRepo(history_group))
     owed = prep.to_report(workspace, "alice", dt.date(2026, 12, 29))
     assert [o.id for o in owed] == [
-        "2026-12-01/alice/2",  # partial keeps it owed
-        "2026-12-01/alice/3",  # not due yet, still open
-        "2026-12-01/alice/5",  # an empty status is no report
+        # 12-01/alice/1 done, /2 partial, /4 missed: reported, so settled
+        "2026-12-01/alice/3",  # not due yet: open
+        "2026-12-01/alice/5",  # an empty status is no report: unreported
         "2026-12-15/alice/1",  # the re-made one (12-01/alice/4 was carried over)
         "2026-12-15/alice/2",
     ]
-    partial = owed[0]
-    assert partial.last_report is not None and partial.last_report.status == "partial"
-    assert partial.reported_at == dt.date(2026, 12, 15)
-    assert owed[1].due == dt.date(2027, 1, 26)
-    assert owed[3].due == dt.date(2026, 12, 29)  # default: the next meeting
+    assert owed[0].due == dt.date(2027, 1, 26)
+    assert owed[2].due == dt.date(2026, 12, 29)  # default: the next meeting
     # At the meeting of 12-15 itself, only the 12-01 commitments were owed.
     earlier = prep.to_report(workspace, "alice", dt.date(2026, 12, 15))
     assert [o.id for o in earlier] == [f"2026-12-01/alice/{n}" for n in range(1, 6)]
@@ -87,17 +84,18 @@ def test_prep_writes_a_note_that_check_accepts(history_group: Path, run_main) ->
     )
     assert (code, err) == (0, "")
     path = history_group / "meetings/2026-12-29/alice.md"
-    assert "meetings/2026-12-29/alice.md" in out and "5 commitment(s)" in out
+    assert "meetings/2026-12-29/alice.md" in out and "4 commitment(s)" in out
     text = path.read_text()
-    for ident in ("2026-12-01/alice/2", "2026-12-01/alice/3", "2026-12-15/alice/1",
+    for ident in ("2026-12-01/alice/3", "2026-12-15/alice/1",
                   "2026-12-15/alice/2", "2026-12-01/alice/5"):
         assert f'id: "{ident}"' in text
-    assert "2026-12-01/alice/1" not in text and "2026-12-01/alice/4" not in text
+    for settled in ("2026-12-01/alice/1", "2026-12-01/alice/2", "2026-12-01/alice/4"):
+        assert settled not in text
     assert "bob" not in text
     # hints as YAML comments: the commitment's text and due date, the last result
     assert '"2026-12-15/alice/2"  # Ship it: v2 # now (due 2026-12-29)' in text
     assert "(due 2027-01-26; partial" not in text
-    assert "Draft the pricing page (due 2026-12-15, overdue; partial on 2026-12-15)" in text
+    assert "Draft the pricing page" not in text
     assert "arr: null  # Reach 50k monthly recurring revenue (MRR, EUR): last 26000 on " \
            "2026-12-15; target 50000 by 2027-06-30" in text
     doc = parse_front_matter(text, Path("x.md"))
@@ -116,7 +114,7 @@ def test_prep_writes_a_note_that_check_accepts(history_group: Path, run_main) ->
     code, out, _ = run_main("-C", str(history_group), "check")
     assert code == 0
     pending = [line for line in out.splitlines() if "2026-12-29/alice.md" in line]
-    assert len(pending) == 5 and all("[report-pending]" in line for line in pending)
+    assert len(pending) == 4 and all("[report-pending]" in line for line in pending)
     assert "0 error(s)" in out
 
 

@@ -1,0 +1,168 @@
+"""`mastermind audit` on hand-made histories (meetings at 18:00 Europe/Berlin, CET +01:00)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from test_ledger import ALICE, BOB, c, note_text, r
+
+from conftest import build_tree, commit, git
+
+NOTE = "meetings/2026-12-01/alice.md"
+FIONA = ("Fiona Facilitator", "fiona@example.org")
+
+
+def alice_note(text: str = "Call three customers", due: str | None = None) -> str:
+    extra = {"due": due} if due else {}
+    return note_text("alice", "2026-12-01", commitments=[c("2026-12-01/alice/1", text, **extra)])
+
+
+def audit(run_main, group: Path, *args: str) -> tuple[int, str, str]:
+    result: tuple[int, str, str] = run_main("-C", str(group), "audit", *args)
+    return result
+
+
+def test_clean_history_exits_0(git_group: Path, run_main) -> None:
+    build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})
+    commit(git_group, "prep", when="2026-11-30T10:00:00+01:00", author=ALICE)
+    build_tree(git_group, {NOTE: alice_note()})  # commitments written right after
+    commit(git_group, "commitments", when="2026-12-01T21:00:00+01:00", author=ALICE)
+    build_tree(git_group, {NOTE: alice_note("Call two customers")})  # within 48 h
+    commit(git_group, "typo", when="2026-12-03T17:59:00+01:00", author=ALICE)
+    code, out, err = audit(run_main, git_group)
+    assert (code, err) == (0, "")
+    assert out == "no findings in 4 commit(s)\n"
+
+
+def test_commitment_edited_after_the_grace_period(git_group: Path, run_main) -> None:
+    build_tree(git_group, {NOTE: alice_note()})
+    commit(git_group, "commitments", when="2026-12-01T21:00:00+01:00", author=ALICE)
+    build_tree(git_group, {NOTE: alice_note("Call one customer", due="2026-12-29")})
+    commit(git_group, "softer", when="2026-12-06T18:00:00+01:00", author=ALICE)
+    code, out, _ = audit(run_main, git_group)
+    assert code == 1
+    sha = git(git_group, "rev-parse", "HEAD").strip()
+    assert f"2026-12-06T18:00:00+01:00  {sha[:10]}  Alice Example <alice@example.org>  {NOTE}" in out
+    assert ('commitment 2026-12-01/alice/1: text changed from "Call three customers" to '
+            '"Call one customer" 5.0 days after the meeting started (grace 48 h) '
+            "[commitment-changed]") in out
+    assert 'due changed from (none) to "2026-12-29"' in out
+    code, out, _ = audit(run_main, git_group, "--format", "json")
+    data = json.loads(out)
+    assert code == 1 and len(data["findings"]) == 2
+    finding = data["findings"][0]
+    assert finding["commit"] == sha and finding["path"] == NOTE
+    assert (finding["author"], finding["email"]) == ALICE
+    assert finding["date"] == "2026-12-06T18:00:00+01:00"
+    assert finding["rule"] == "commitment-changed"
+    assert "commitment-changed" in data["rules"]
+    # --since after the edit: nothing left to report.
+    code, out, _ = audit(run_main, git_group, "--since", "2026-12-07")
+    assert code == 0
+
+
+def test_grace_hours_come_from_the_config(git_group: Path, run_main) -> None:
+    config = git_group / "mastermind.yaml"
+    config.write_text(config.read_text().replace("agreement:", "commitment_grace_hours: 200\n"
+                                                 "agreement:"))
+    build_tree(git_group, {NOTE: alice_note()})
+    commit(git_group, "commitments", when="2026-12-01T21:00:00+01:00", author=ALICE)
+    build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})  # removed, day 5
+    commit(git_group, "gone", when="2026-12-06T18:00:00+01:00", author=ALICE)
+    assert audit(run_main, git_group)[0] == 0
+    build_tree(git_group, {NOTE: alice_note()})
+    commit(git_group, "back", when="2026-12-09T18:00:00+01:00", author=ALICE)
+    build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})
+    commit(git_group, "gone again", when="2026-12-10T18:00:00+01:00", author=ALICE)  # 9 days
+    code, out, _ = audit(run_main, git_group)
+    assert code == 1 and "commitment 2026-12-01/alice/1 removed 9.0 days after" in out
+
+
+def test_report_status_changed_after_the_next_meeting(git_group: Path, run_main) -> None:
+    path = "meetings/2026-12-15/alice.md"
+    build_tree(git_group, {NOTE: alice_note()})
+    commit(git_group, "alice", when="2026-12-01T19:00:00+01:00", author=ALICE)
+
+    def report(status: str, when: str) -> None:
+        build_tree(git_group, {path: note_text(
+            "alice", "2026-12-15", report=[r("2026-12-01/alice/1", status)])})
+        commit(git_group, status, when=when, author=ALICE)
+
+    report("missed", "2026-12-14T10:00:00+01:00")
+    report("partial", "2026-12-16T10:00:00+01:00")  # before the next meeting: fine
+    assert audit(run_main, git_group)[0] == 0
+    report("done", "2026-12-29T18:30:00+01:00")  # the 12-29 meeting started at 18:00
+    code, out, _ = audit(run_main, git_group)
+    assert code == 1
+    assert ('report on 2026-12-01/alice/1: status changed from "partial" to "done" after '
+            "the next meeting (2026-12-29) started [report-changed]") in out
+    assert out.count("[report-changed]") == 1
+
+
+def test_files_changed_by_someone_else(git_group: Path, run_main) -> None:
+    config = git_group / "mastermind.yaml"
+    config.write_text(config.read_text().replace("agreement:", "facilitators: [FIONA@example.org]"
+                                                 "\nagreement:"))
+    commit(git_group, "facilitator", when="2026-11-21T10:00:00+01:00", author=FIONA)
+    build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})
+    commit(git_group, "alice", when="2026-11-30T10:00:00+01:00", author=ALICE)
+    build_tree(git_group, {NOTE: note_text("alice", "2026-12-01", walk_away="fixed by fiona")})
+    commit(git_group, "facilitator fix", when="2026-11-30T11:00:00+01:00", author=FIONA)
+    build_tree(git_group, {NOTE: note_text("alice", "2026-12-01", walk_away="bob was here")})
+    commit(git_group, "bob edits alice", when="2026-11-30T12:00:00+01:00", author=BOB)
+    build_tree(git_group, {"members/alice.md": "---\nname: Alice B. Example\n---\n"})
+    commit(git_group, "bob edits alice's profile", when="2026-11-30T13:00:00+01:00",
+           author=BOB)
+    code, out, _ = audit(run_main, git_group)
+    assert code == 1
+    # The profiles were created by the group's first commit (Test Runner): not a finding.
+    assert out.count("[other-author]") == 2
+    assert (f"{NOTE}\n  alice's note changed by Bob Example <bob@example.org>, who is not "
+            "alice (nor a facilitator) [other-author]") in out
+    assert "alice's profile changed by Bob Example" in out
+
+
+def test_deleted_note(git_group: Path, run_main) -> None:
+    build_tree(git_group, {NOTE: alice_note()})
+    commit(git_group, "alice", when="2026-11-30T10:00:00+01:00", author=ALICE)
+    git(git_group, "rm", "-q", NOTE)
+    commit(git_group, "oops", when="2026-12-20T10:00:00+01:00", author=ALICE)
+    code, out, _ = audit(run_main, git_group)
+    assert code == 1
+    assert "note of alice for 2026-12-01 deleted [note-deleted]" in out
+    assert "[other-author]" not in out
+
+
+def test_unsigned_commits_when_signing_is_required(git_group: Path, run_main) -> None:
+    code, out, _ = audit(run_main, git_group)
+    assert code == 0  # signing not required: unsigned commits are fine
+    config = git_group / "mastermind.yaml"
+    config.write_text(config.read_text().replace("agreement:", "require_signed: true\n"
+                                                 "agreement:"))
+    commit(git_group, "require signing", when="2026-11-21T10:00:00+01:00", author=ALICE)
+    code, out, _ = audit(run_main, git_group, "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert [f["rule"] for f in data["findings"]] == ["unsigned", "unsigned"]
+    assert data["findings"][1]["message"] == (
+        "commit not signed; the group requires signed commits")
+    assert data["findings"][1]["email"] == "alice@example.org"
+
+
+def test_not_a_repo_warns_and_finds_nothing(group: Path, run_main) -> None:
+    code, out, err = audit(run_main, group)
+    assert code == 0
+    assert "warning: " in out and "not a git repository" in out
+    code, out, err = audit(run_main, group, "--format", "json")
+    assert code == 0 and json.loads(out)["findings"] == [] and "not a git repository" in err
+
+
+def test_member_without_emails_is_not_checked(git_group: Path, run_main) -> None:
+    config = git_group / "mastermind.yaml"
+    config.write_text(config.read_text().replace("    emails: [bob@example.org]\n", ""))
+    build_tree(git_group, {"meetings/2026-12-01/bob.md": note_text("bob", "2026-12-01")})
+    commit(git_group, "bob", when="2026-11-30T10:00:00+01:00", author=ALICE)
+    code, out, _ = audit(run_main, git_group)
+    assert code == 0
+    assert "member 'bob' has no emails in mastermind.yaml" in out
