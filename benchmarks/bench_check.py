@@ -6,10 +6,11 @@ Builds (once, cached under benchmarks/.data/) a weekly group of twelve members o
 years: 6,000+ notes, each committed twice (preparation, then commitments), so 12,000+
 commits, written by one `git fast-import`. Then it times, as the best of several runs:
 
-- floors: starting Python; reading every group file; one `git log --name-status` pass;
+- floors: starting Python; reading every group file; reading and YAML-loading every
+  file with PyYAML's C loader; one `git log --name-status` pass;
 - `mastermind check <one note>` (the pre-commit case) against the Python start-up floor;
-- `mastermind check` of the whole repo against the file-reading floor;
-- `mastermind summary` (when present) against reading the files plus one `git log`.
+- `mastermind check` of the whole repo against start-up + loading every file;
+- `mastermind summary` against start-up + loading every file + one `git log`.
 
 It prints each as seconds and as a ratio to its floor, so results compare across
 machines. It never asserts: the numbers are for people (and the issue notes).
@@ -115,7 +116,7 @@ def build(target: Path, *, years: int, members: int) -> Path:
             ))
     commits.sort(key=lambda c: c.when)
     history.init(target)
-    history.fast_import(target, commits)
+    history.fast_import(target, history.fast_import_stream(commits))
     return target
 
 
@@ -139,6 +140,20 @@ def read_all(root: Path) -> float:
     return time.perf_counter() - began
 
 
+def parse_all(root: Path) -> float:
+    """Read every group file and load its YAML with PyYAML's C loader: what any checker
+    of these files must at least do."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    began = time.perf_counter()
+    for path in [root / "mastermind.yaml", *root.glob("members/*.md"), *root.glob("meetings/*/*.md")]:
+        text = path.read_text(encoding="utf-8")
+        front = text.split("---\n", 2)[1] if text.startswith("---") else text
+        yaml.load(front, Loader=loader)
+    return time.perf_counter() - began
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=int, default=10)
@@ -157,21 +172,23 @@ def main() -> int:
     one_note = sorted(root.glob("meetings/*/alice.md"))[-1].relative_to(root)
     python_floor = best([sys.executable, "-c", "pass"], root, options.runs)
     read_floor = min(read_all(root) for _ in range(options.runs))
+    parse_floor = min(parse_all(root) for _ in range(max(1, options.runs // 2)))
     log_floor = best(["git", "log", "--name-status", "--format=%H %ct %ae"], root, options.runs)
     rows = [
         ("floor: python start-up", python_floor, None),
         ("floor: read every file", read_floor, None),
+        ("floor: read + YAML-load every file (C loader)", parse_floor, None),
         ("floor: one git log pass", log_floor, None),
         (f"check {one_note}", best([*mastermind, "check", str(one_note)], root, options.runs),
          python_floor),
         ("check (whole repo)", best([*mastermind, "check"], root, options.runs),
-         read_floor + python_floor),
+         parse_floor + python_floor),
     ]
     if "summary" in subprocess.run([*mastermind, "--help"], capture_output=True, text=True).stdout:
         rows.append(("summary (full history)",
                      best([*mastermind, "summary", "--format", "json", "--today", "2026-01-01"],
                           root, options.runs),
-                     read_floor + log_floor + python_floor))
+                     parse_floor + log_floor + python_floor))
     for label, seconds, floor in rows:
         ratio = f"{seconds / floor:6.1f}x floor" if floor else ""
         print(f"{label:<48} {seconds * 1000:9.1f} ms  {ratio}")

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -42,9 +42,10 @@ _TAG = "tag:yaml.org,2002:"
 _BOOL_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
 
 
-@dataclass(frozen=True)
-class Pos:
-    """Where a value (or a key) starts: 1-based line and column, plus offsets."""
+class Pos(NamedTuple):
+    """Where a value (or a key) starts: 1-based line and column, plus offsets.
+
+    A tuple, not a dataclass: a ten-year repo has hundreds of thousands of them."""
 
     line: int
     col: int
@@ -52,8 +53,7 @@ class Pos:
     end: int = 0
 
 
-@dataclass(frozen=True)
-class Surprise:
+class Surprise(NamedTuple):
     """A plain scalar that YAML 1.1 read as something other than the text written."""
 
     raw: str
@@ -315,6 +315,10 @@ def _describe_yaml_error(
     return problem, mark
 
 
+# Only its scalar constructors are used (YAML 1.1 ints, floats, bools), on one instance.
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
 class _Builder:
     """Turns a composed node tree into plain values, recording positions."""
 
@@ -324,7 +328,7 @@ class _Builder:
         self.char_offset = char_offset
         self.count = 0
         self.active: set[int] = set()
-        self.constructor = yaml.SafeLoader("")  # only its scalar constructors are used
+        self.constructor = _CONSTRUCTOR
 
     def pos(self, node: yaml.Node) -> Pos:
         start, end = node.start_mark, node.end_mark

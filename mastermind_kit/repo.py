@@ -71,7 +71,9 @@ class GroupRepo:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
-        self._notes: dict[Path, tuple[Note | None, Loaded]] = {}
+        self._prefix = str(self.root) + os.sep
+        self._notes: dict[str, tuple[Note | None, Loaded]] = {}
+        self._real_dirs: dict[str, bool] = {}
         self._profiles: dict[str, tuple[Profile | None, Loaded]] = {}
 
     @classmethod
@@ -99,7 +101,10 @@ class GroupRepo:
         link leaving the repo keeps its name inside it); unchanged when outside."""
         if not path.is_absolute():
             return path
-        plain = Path(os.path.normpath(path))
+        text = os.path.normpath(path)
+        if text.startswith(self._prefix):  # the common case, without touching the disk
+            return Path(text[len(self._prefix) :])
+        plain = Path(text)
         for candidate in (plain, plain.parent.resolve() / plain.name):
             try:
                 return candidate.relative_to(self.root)
@@ -162,7 +167,7 @@ class GroupRepo:
 
     def _read(self, path: Path, kind: str) -> Loaded:
         shown = self.rel(path)
-        if not _inside(self.root, path):
+        if not self._inside(path):
             link = "symlink points" if path.is_symlink() else "folder links"
             return Loaded(
                 shown,
@@ -212,12 +217,27 @@ class GroupRepo:
         return self._profiles[member]
 
     def note_at(self, path: Path) -> tuple[Note | None, Loaded]:
-        key = path.resolve() if not path.is_symlink() else path
+        key = os.path.normpath(path.absolute())
         if key not in self._notes:
             loaded = self._read(path, "note")
             model = note_from(loaded.doc) if loaded.ok and loaded.doc else None
             self._notes[key] = (model, loaded)
         return self._notes[key]
+
+    def _inside(self, path: Path) -> bool:
+        """True when ``path``, links followed, stays inside the repo. A file that is not
+        a link is as inside as its folder, and each folder is resolved once."""
+        if path.is_symlink():
+            return _inside(self.root, path)
+        folder = os.path.dirname(os.path.normpath(path.absolute()))
+        inside = self._real_dirs.get(folder)
+        if inside is None:
+            inside = self._real_dirs[folder] = _inside(self.root, Path(folder))
+        return inside
+
+    def known_note(self, path: Path) -> bool:
+        """True when ``path`` is a note file (asks the disk only the first time)."""
+        return os.path.normpath(path.absolute()) in self._notes or path.is_file()
 
     def note(self, meeting: dt.date, member: str) -> Note | None:
         path = self.note_path(meeting, member)
