@@ -270,20 +270,32 @@ _OPENERS = {
 _INDENTATION = ("expected key", "expected <block end>", "expected '-' indicator")
 
 
-def _check_depth(source: str, fail: Any) -> None:
+def _check_depth(source: str, fail: Any, loader: Any = _Loader) -> None:
     """Refuse nesting deeper than MAX_DEPTH before composing (the parser is iterative)."""
     depth = 0
-    for event in yaml.parse(source, Loader=_Loader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise fail(
-                    f"values are nested too deep (more than {MAX_DEPTH} levels)",
-                    event.start_mark,
-                    "size",
-                )
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    try:
+        for event in yaml.parse(source, Loader=loader):
+            depth = _depth_step(event, depth, fail)
+    except yaml.MarkedYAMLError as error:
+        # Newer libyaml refuses a thousand levels itself, scanning ahead of the events;
+        # the pure-Python parser has no such limit and finds the level we refuse at.
+        if "maximum nesting depth" in str(error.problem) and loader is not yaml.SafeLoader:
+            _check_depth(source, fail, yaml.SafeLoader)
+        raise
+
+
+def _depth_step(event: Any, depth: int, fail: Any) -> int:
+    if isinstance(event, yaml.CollectionStartEvent):
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise fail(
+                f"values are nested too deep (more than {MAX_DEPTH} levels)",
+                event.start_mark,
+                "size",
+            )
+    elif isinstance(event, yaml.CollectionEndEvent):
+        depth -= 1
+    return depth
 
 
 def _describe_yaml_error(
