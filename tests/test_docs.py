@@ -1,6 +1,7 @@
-"""The CLI reference in README.md is generated from --help; this test fails when it drifts.
+"""Docs generated from the code cannot drift: the CLI reference in README.md (from
+--help) and docs/accountability.md (from the metric definitions and audit rules).
 
-Update it with: python tests/test_docs.py --update
+Update both with: python tests/test_docs.py --update
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 from mastermind_kit.cli import cli
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+ACCOUNTABILITY = README.parent / "docs" / "accountability.md"
 START, END = "<!-- cli-reference:start -->", "<!-- cli-reference:end -->"
 
 
@@ -38,6 +40,38 @@ def reference() -> str:
         title = " ".join(["mastermind", *path])
         parts.append(f"### `{title}`\n\n```\n{result.output.rstrip()}\n```\n")
     return "\n" + "\n".join(parts)
+
+
+def accountability() -> str:
+    from mastermind_kit.audit import RULES
+    from mastermind_kit.ledger import DEFINITIONS
+
+    lines = [
+        "# Accountability: the numbers and the audit",
+        "",
+        "Generated from `mastermind_kit/ledger.py` and `mastermind_kit/audit.py` by",
+        "`python tests/test_docs.py --update`; a test fails when this page drifts. The same",
+        "sentences are printed with every summary (`definitions` in JSON, a legend in text).",
+        "",
+        "## `mastermind summary`: definitions",
+        "",
+    ]
+    lines += [f"- **{key}**: {text}" for key, text in DEFINITIONS.items()]
+    lines += ["", "## `mastermind audit`: what it finds in the git history", ""]
+    lines += [f"- **{rule}**: {text}" for rule, text in RULES.items()]
+    lines += [
+        "",
+        "`audit` exits 1 when it finds something and 0 on a clean history. The grace period",
+        "is `commitment_grace_hours` in mastermind.yaml (default 48); `facilitators` may",
+        "edit anyone's files; `require_signed: true` turns on the signature rule.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def test_accountability_page_matches_the_code() -> None:
+    current = ACCOUNTABILITY.read_text(encoding="utf-8")
+    assert current == accountability(), "stale: run python tests/test_docs.py --update"
 
 
 def _current() -> str:
@@ -64,6 +98,7 @@ if __name__ == "__main__":
         text = README.read_text(encoding="utf-8")
         text = text.replace(START + _current() + END, START + reference() + END)
         README.write_text(text, encoding="utf-8")
-        print("README.md updated")
+        ACCOUNTABILITY.write_text(accountability(), encoding="utf-8")
+        print("README.md and docs/accountability.md updated")
     else:
         print(__doc__)
