@@ -69,7 +69,8 @@ def hermetic_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     gitconfig.write_text(
         "[user]\n\tname = Test Runner\n\temail = runner@example.org\n"
         "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
-        "[protocol]\n\tallow = never\n"
+        "[protocol]\n\tallow = never\n"  # no network from a test, only local repos:
+        '[protocol "file"]\n\tallow = always\n'
     )
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
