@@ -98,12 +98,16 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
     if whole:
         targets = [*repo.profile_paths(), *repo.note_paths()]
         _check_layout(repo, group, report)
-    for target in targets:
+    for done, target in enumerate(targets):
+        if repo.progress is not None and whole:
+            repo.progress(done, len(targets))
         kind, day, ident = repo.classify(target)
         if kind == "member":
             _check_profile(repo, group, target, ident or "", report)
         elif kind == "note":
             _check_note(repo, group, target, day, ident or "", report)
+    if repo.progress is not None and whole:
+        repo.progress(len(targets), len(targets))
     return _sorted(report)
 
 

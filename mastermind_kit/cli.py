@@ -35,6 +35,13 @@ def _today(value: dt.date | None) -> dt.date:
 
 
 def _repo(ctx: click.Context, hint: list[Path] | None = None) -> Any:
+    repo = _find_repo(ctx, hint)
+    if sys.stderr.isatty():
+        repo.progress = _Progress()
+    return repo
+
+
+def _find_repo(ctx: click.Context, hint: list[Path] | None) -> Any:
     from mastermind_kit.repo import GroupRepo, find_root
 
     settings: Settings = ctx.obj
@@ -46,6 +53,30 @@ def _repo(ctx: click.Context, hint: list[Path] | None = None) -> Any:
             if root is not None:
                 return GroupRepo(root)
     return GroupRepo.find(Path.cwd())
+
+
+class _Progress:
+    """A one-line "reading files n/total" counter on a terminal's stderr, for groups
+    large enough to make the wait noticeable; erased when done. Never shown when piped."""
+
+    SHOW_FROM = 300  # files
+
+    def __init__(self) -> None:
+        self.shown_at = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if total < self.SHOW_FROM:
+            return
+        if done >= total:
+            if self.shown_at:
+                click.echo("\r\033[K", nl=False, err=True)
+            return
+        now = time.monotonic()
+        if now - self.shown_at >= 0.1:
+            self.shown_at = now
+            click.echo(f"\rreading group files {done}/{total}", nl=False, err=True)
 
 
 def _echo(ctx: click.Context, text: str = "", *, err: bool = False) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -72,6 +72,9 @@ class GroupRepo:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self._prefix = str(self.root) + os.sep
+        # Told (files done, files in all) while a whole group is read; the CLI shows it
+        # when a terminal is attached.
+        self.progress: Callable[[int, int], None] | None = None
         self._notes: dict[str, tuple[Note | None, Loaded]] = {}
         self._real_dirs: dict[str, bool] = {}
         self._profiles: dict[str, tuple[Profile | None, Loaded]] = {}
