@@ -241,10 +241,11 @@ def member_list(ctx: click.Context, fmt: str) -> int:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "github", "gitlab"]),
     default="text",
     show_default=True,
-    help="text: path:line:col lines; json: a list of findings; github: workflow annotations.",
+    help="text: path:line:col lines; json: a list of findings; github: workflow "
+    "annotations; gitlab: a Code Quality report.",
 )
 @click.option("--strict", is_flag=True, help="Warnings count as findings too (exit 1).")
 @click.option("--fix", "apply_fix", is_flag=True, help="Apply safe mechanical fixes first.")
@@ -259,7 +260,7 @@ def check(
     errors, 1 when there are findings, 2 on a usage or input error.
     """
     from mastermind_kit.check import check_repo
-    from mastermind_kit.findings import ERROR, counts, to_json
+    from mastermind_kit.findings import ERROR, counts, to_gitlab, to_json
 
     given = list(paths)
     for path in given:
@@ -276,6 +277,8 @@ def check(
     shown = [_relative_to_cwd(repo, f) for f in findings]
     if fmt == "json":
         _echo(ctx, to_json(shown))
+    elif fmt == "gitlab":
+        _echo(ctx, to_gitlab(shown))
     elif fmt == "github":
         for finding in shown:
             _echo(ctx, finding.github())

@@ -57,3 +57,22 @@ def counts(findings: Iterable[Finding]) -> tuple[int, int]:
 
 def to_json(findings: Iterable[Finding]) -> str:
     return json.dumps([asdict(f) for f in findings], indent=2, ensure_ascii=False)
+
+
+def to_gitlab(findings: Iterable[Finding]) -> str:
+    """A GitLab Code Quality report (``artifacts: reports: codequality``)."""
+    import hashlib
+
+    report = []
+    for finding in findings:
+        key = f"{finding.path}:{finding.rule}:{finding.message}"
+        report.append(
+            {
+                "description": finding.message,
+                "check_name": finding.rule,
+                "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest(),
+                "severity": "major" if finding.severity == ERROR else "minor",
+                "location": {"path": finding.path, "lines": {"begin": finding.line}},
+            }
+        )
+    return json.dumps(report, indent=2, ensure_ascii=False)

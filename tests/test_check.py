@@ -32,3 +32,51 @@ def test_impossible_due_date_names_file_and_line(group: Path, run_main) -> None:
     assert finding["line"] == 7
     assert finding["path"].endswith("meetings/2026-12-01/alice.md")
     assert finding["severity"] == "error"
+
+
+BAD_DUE = (
+    "---\nmember: alice\nmeeting: 2026-12-01\ncommitments:\n"
+    "  - id: 2026-12-01/alice/1\n    text: Call three customers\n"
+    "    due: 2026-02-30\n---\n"
+)
+
+
+def test_github_and_gitlab_formats(group: Path, run_main) -> None:
+    build_tree(group, {"meetings/2026-12-01/alice.md": BAD_DUE})
+    code, out, _ = run_main("-C", str(group), "check", "--format", "github")
+    assert code == 1
+    assert out.startswith("::error file=")
+    assert ",line=7," in out
+    code, out, _ = run_main("-C", str(group), "check", "--format", "gitlab")
+    assert code == 1
+    [issue] = json.loads(out)
+    assert issue["location"]["lines"]["begin"] == 7
+    assert issue["severity"] == "major" and issue["check_name"] == "schema"
+    assert len(issue["fingerprint"]) == 64
+
+
+def test_one_note_reads_only_what_it_refers_to(group: Path, run_main) -> None:
+    build_tree(
+        group,
+        {
+            # Unrelated and broken: checking another note must not even read it.
+            "meetings/2026-12-15/bob.md": "---\nmember: bob\nmeeting: [unclosed\n---\n",
+            "meetings/2026-12-01/alice.md": (
+                "---\nmember: alice\nmeeting: 2026-12-01\ncommitments:\n"
+                "  - {id: 2026-12-01/alice/1, text: Call three customers}\n---\n"
+            ),
+            "meetings/2026-12-15/alice.md": (
+                "---\nmember: alice\nmeeting: 2026-12-15\nreport:\n"
+                "  - {id: 2026-12-01/alice/1, status: done}\n"
+                "  - {id: 2026-12-01/alice/2, status: done}\n---\n"
+            ),
+        },
+    )
+    code, out, _ = run_main("check", "meetings/2026-12-15/alice.md", cwd=group)
+    assert code == 1
+    assert "bob.md" not in out
+    # the note it refers to was read: /1 exists there, /2 does not
+    assert "'2026-12-01/alice/2' names no commitment" in out
+    assert "2026-12-01/alice/1'" not in out
+    code, out, _ = run_main("check", cwd=group)
+    assert "meetings/2026-12-15/bob.md:3:" in out
