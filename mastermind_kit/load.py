@@ -39,7 +39,6 @@ JSONPath = tuple[str | int, ...]
 
 _CONFLICT = re.compile(r"^(<{7}|>{7})( |$)")
 _TAG = "tag:yaml.org,2002:"
-_BOOL_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
 
 
 class Pos(NamedTuple):
@@ -466,6 +465,3 @@ def explain(surprise: Surprise) -> str:
         return f"{surprise.raw} was read as null (empty); quote it: {quoted}"
     return f"{surprise.raw} was read as the number {surprise.value}; quote it: {quoted}"
 
-
-def is_bool_word(text: str) -> bool:
-    return text.lower() in _BOOL_WORDS

@@ -18,6 +18,7 @@ from pathlib import Path
 from mastermind_kit import schema
 from mastermind_kit.errors import InputError, NotAGroupError, UsageError
 from mastermind_kit.findings import ERROR, Finding
+from mastermind_kit.fsutil import inside
 from mastermind_kit.load import Document, load_front_matter, load_yaml_file
 from mastermind_kit.model import (
     Group,
@@ -231,12 +232,12 @@ class GroupRepo:
         """True when ``path``, links followed, stays inside the repo. A file that is not
         a link is as inside as its folder, and each folder is resolved once."""
         if path.is_symlink():
-            return _inside(self.root, path)
+            return inside(self.root, path)
         folder = os.path.dirname(os.path.normpath(path.absolute()))
-        inside = self._real_dirs.get(folder)
-        if inside is None:
-            inside = self._real_dirs[folder] = _inside(self.root, Path(folder))
-        return inside
+        known = self._real_dirs.get(folder)
+        if known is None:
+            known = self._real_dirs[folder] = inside(self.root, Path(folder))
+        return known
 
     def known_note(self, path: Path) -> bool:
         """True when ``path`` is a note file (asks the disk only the first time)."""
@@ -247,14 +248,6 @@ class GroupRepo:
         if not path.is_file():
             return None
         return self.note_at(path)[0]
-
-
-def _inside(root: Path, path: Path) -> bool:
-    try:
-        path.resolve().relative_to(root)
-    except ValueError:
-        return False
-    return True
 
 
 @dataclass

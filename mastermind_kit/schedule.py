@@ -51,10 +51,6 @@ def start(group: Group, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, group.time, tzinfo=zone(group))
 
 
-def end(group: Group, day: dt.date) -> dt.datetime:
-    return start(group, day) + dt.timedelta(minutes=group.duration_minutes)
-
-
 def _nth_weekday(day: dt.date) -> int:
     return (day.day - 1) // 7 + 1
 
