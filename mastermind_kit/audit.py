@@ -37,9 +37,9 @@ from mastermind_kit.model import Group, parse_date
 from mastermind_kit.repo import AGENDA, MEETINGS, MEMBERS, GroupRepo
 
 RULES = {
-    "commitment-changed": "a commitment's text or due date changed (or it was removed) "
+    "commitment-changed": "a commitment added, removed, or its text or due date changed, "
     "later than the grace period after its meeting started",
-    "report-changed": "a report-back's status changed (or it was removed) after the next "
+    "report-changed": "a report-back added, removed, or its status changed, after the next "
     "meeting had started",
     "other-author": "a member's note or profile changed by someone who is not that member "
     "(nor a facilitator)",
@@ -220,13 +220,17 @@ def _content_findings(
     if before is None or after is None:
         return
     when = change.commit.committed
-    started = schedule.start(group, meeting)
+    # In UTC, so that "48 hours later" is 48 real hours across a daylight-saving change.
+    started = schedule.start(group, meeting).astimezone(dt.timezone.utc)
     grace = dt.timedelta(hours=group.commitment_grace_hours)
     if when > started + grace:
         hours = group.commitment_grace_hours
         late = f"{_ago(when - started)} after the meeting started (grace {hours} h)"
         new = _by_id(after, "commitments")
-        for cid, old in _by_id(before, "commitments").items():
+        earlier = _by_id(before, "commitments")
+        for cid in sorted(new.keys() - earlier.keys()):
+            yield _finding("commitment-changed", change, f"commitment {cid} added {late}")
+        for cid, old in earlier.items():
             now = new.get(cid)
             if now is None:
                 yield _finding("commitment-changed", change, f"commitment {cid} removed {late}")
@@ -242,7 +246,14 @@ def _content_findings(
     if following is None or when <= schedule.start(group, following):
         return
     new_reports = _by_id(after, "report")
-    for rid, old in _by_id(before, "report").items():
+    earlier_reports = _by_id(before, "report")
+    for rid in sorted(new_reports.keys() - earlier_reports.keys()):
+        yield _finding(
+            "report-changed", change,
+            f"report on {rid} added (status {_show(new_reports[rid].get('status'))}) "
+            f"after the next meeting ({following}) started",
+        )
+    for rid, old in earlier_reports.items():
         now = new_reports.get(rid)
         if now is None:
             yield _finding("report-changed", change,

@@ -98,6 +98,8 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
     if whole:
         targets = [*repo.profile_paths(), *repo.note_paths()]
         _check_layout(repo, group, report)
+    else:
+        targets += _also_affected(repo, group, targets, report)
     for done, target in enumerate(targets):
         if repo.progress is not None and whole:
             repo.progress(done, len(targets))
@@ -241,18 +243,8 @@ def _check_note(
     if note.meeting != day:
         report.at(shown, line("meeting"), ERROR, "path",
                   f"meeting {note.meeting} does not match the folder {day}")
-    member = group.member(note.member)
-    if member is None:
-        report.at(shown, line("member"), ERROR, "unknown-member",
-                  f"'{note.member}' is not a member in {CONFIG}")
-    elif not member.active_on(note.meeting):
-        report.at(shown, line("meeting"), ERROR, "not-member-then",
-                  f"'{note.member}' was not in the group on {note.meeting} "
-                  f"(joined {member.joined or '-'}, left {member.left or '-'})")
-    if not schedule.is_meeting(group, note.meeting):
-        report.at(shown, line("meeting"), ERROR, "off-schedule",
-                  f"{note.meeting} is not a meeting date of the group's {group.cadence} schedule "
-                  "(add it to 'extra' in mastermind.yaml if the group met then)")
+    _check_place(group, shown, note.member, note.meeting, line("member"), line("meeting"),
+                 report)
     profile = repo.profile(note.member)[0] if is_slug(note.member) else None
     goal_ids = {g.id for g in profile.goals} if profile else None
     if goal_ids is not None:
@@ -263,6 +255,57 @@ def _check_note(
                           f"(goals: {', '.join(sorted(goal_ids)) or 'none'})")
     _check_commitments(repo, note, goal_ids, shown, line, report)
     _check_reports(repo, note, shown, line, report)
+
+
+def _check_place(
+    group: Group,
+    shown: Path,
+    member_id: str,
+    meeting: dt.date,
+    member_line: int,
+    meeting_line: int,
+    report: _Report,
+) -> None:
+    """The rules a note's place depends on (its member and meeting, against the config)."""
+    member = group.member(member_id)
+    if member is None:
+        report.at(shown, member_line, ERROR, "unknown-member",
+                  f"'{member_id}' is not a member in {CONFIG}")
+    elif not member.active_on(meeting):
+        report.at(shown, meeting_line, ERROR, "not-member-then",
+                  f"'{member_id}' was not in the group on {meeting} "
+                  f"(joined {member.joined or '-'}, left {member.left or '-'})")
+    if not schedule.is_meeting(group, meeting):
+        report.at(shown, meeting_line, ERROR, "off-schedule",
+                  f"{meeting} is not a meeting date of the group's {group.cadence} schedule "
+                  "(add it to 'extra' in mastermind.yaml if the group met then)")
+
+
+def _also_affected(
+    repo: GroupRepo, group: Group, targets: list[Path], report: _Report
+) -> list[Path]:
+    """Files a partial check must look at beyond the given ones, and their place rules.
+
+    A changed config can unsettle any note (a new skip date, a member who left): every
+    other note's place is checked from its path alone, which reads no file. A changed
+    profile can orphan its member's results and goals: their notes are checked in full.
+    """
+    given = {os.path.normpath(t) for t in targets}
+    kinds = [repo.classify(t) for t in targets]
+    members = {ident for kind, _, ident in kinds if kind == "member" and ident}
+    config_changed = any(kind == "config" for kind, _, _ in kinds)
+    extra: list[Path] = []
+    if not (members or config_changed):
+        return extra
+    for path in repo.note_paths():
+        if os.path.normpath(path) in given:
+            continue
+        _, day, ident = repo.classify(path)
+        if ident in members:
+            extra.append(path)
+        elif config_changed and day is not None and ident and is_slug(ident):
+            _check_place(group, repo.rel(path), ident, day, 1, 1, report)
+    return extra
 
 
 def _check_commitments(

@@ -87,12 +87,15 @@ class _Date(click.ParamType):  # type: ignore[type-arg]
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
+        from mastermind_kit.model import parse_date
+
+        day = value if isinstance(value, dt.date) else parse_date(value)
+        if day is None:
             self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+        if not dt.date(1900, 1, 1) <= day <= dt.date(2999, 12, 31):
+            # Dates near the ends of the calendar would overflow schedule arithmetic.
+            self.fail(f"{value} is out of range (1900-01-01 to 2999-12-31)", param, ctx)
+        return day
 
 
 DATE = _Date()
@@ -262,7 +265,9 @@ def check(
     from mastermind_kit.check import check_repo
     from mastermind_kit.findings import ERROR, counts, to_gitlab, to_json
 
-    given = list(paths)
+    # Like git -C: with --repo, relative paths are taken from the repo, not from here.
+    base = ctx.obj.repo
+    given = [p if base is None or p.is_absolute() else base / p for p in paths]
     for path in given:
         if not path.exists() and not path.is_symlink():
             raise click.BadParameter(f"no such file or folder: {path}", param_hint="PATHS")
@@ -521,10 +526,14 @@ def summary(
     preparation on time, streaks, goals and the trend; the definitions of every
     number are printed with them.
     """
+    from mastermind_kit import schedule
     from mastermind_kit import summary as accountability
 
+    repo = _repo(ctx)
+    # "Today" is the group's today (its time zone), as for prep and status.
+    day = today or schedule.local_date(repo.group, _now(None))
     ledger = accountability.summarize(
-        _repo(ctx), today=_today(today), since=since, until=until, members=list(members)
+        repo, today=day, since=since, until=until, members=list(members)
     )
     if fmt not in ("text", "markdown"):
         for warning in ledger.warnings:

@@ -108,6 +108,7 @@ def create_group(
     try:
         for relative, text in files.items():
             atomic_write(staging / relative, text)
+        _refuse_invalid(staging)
         (staging / "meetings").mkdir()
         (staging / "meetings" / ".gitkeep").touch()
         history.init(staging)
@@ -119,6 +120,21 @@ def create_group(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _refuse_invalid(staging: Path) -> None:
+    """The options make the files; a bad one (an email that is none, an email given to
+    two members) must stop here, not in the first commit of the group."""
+    from mastermind_kit.check import check_repo
+    from mastermind_kit.findings import ERROR
+    from mastermind_kit.repo import GroupRepo
+
+    errors = [f for f in check_repo(GroupRepo(staging)) if f.severity == ERROR]
+    if errors:
+        raise UsageError(
+            f"these options would make an invalid group: {errors[0].path}: {errors[0].message}; "
+            "nothing was written"
+        )
 
 
 def _umask() -> int:

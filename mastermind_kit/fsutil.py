@@ -39,7 +39,8 @@ def write_new(
 ) -> Path | None:
     """Write a generated file, refusing to replace an existing one unless ``force``.
 
-    With ``force`` the old file is kept beside it as ``<name>.bak`` (returned).
+    With ``force`` the old file is kept beside it as ``<name>.bak`` (or ``.bak.1``, ...
+    when that exists already; returned).
     ``shown`` is the path as the user should read it (relative to the repo).
     """
     backup: Path | None = None
@@ -51,9 +52,19 @@ def write_new(
             )
         if path.is_symlink() or not path.is_file():
             raise UsageError(f"{shown or path} is not a regular file; not replacing it")
-        backup = path.with_name(path.name + ".bak")
+        backup = _free_backup(path)
         atomic_write(backup, path.read_bytes())
     atomic_write(path, text)
+    return backup
+
+
+def _free_backup(path: Path) -> Path:
+    """``<name>.bak``, or ``<name>.bak.1``, ``.bak.2``...: never an earlier backup."""
+    backup = path.with_name(path.name + ".bak")
+    number = 0
+    while backup.exists() or backup.is_symlink():
+        number += 1
+        backup = path.with_name(f"{path.name}.bak.{number}")
     return backup
 
 

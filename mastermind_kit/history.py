@@ -291,6 +291,9 @@ def read(root: Path, *, signatures: bool = False) -> History:
     fmt = "%x1e" + "%x1f".join(fields)
     args = [
         "git", *_LOG_CONFIG, "log", "--reverse", "--date-order", "--root", "-M",
+        # A merge commit lists the files it changed beyond what its parents bring
+        # (a conflict resolution, an "evil" edit), so audit sees edits made there.
+        "--diff-merges=dense-combined",
         "--raw", "--no-abbrev", "-z", "--no-color", f"--format={fmt}", "HEAD", "--", ".",
     ]
     with tempfile.TemporaryFile() as errors:
@@ -378,9 +381,16 @@ class _Builder:
 
     def _change(self, entry: list[str]) -> None:
         assert self.commit is not None
-        meta = entry[0][1:].split(" ")
-        old_blob, new_blob, status = meta[2], meta[3], meta[4][:1]
+        parents = len(entry[0]) - len(entry[0].lstrip(":"))
+        meta = entry[0][parents:].split(" ")
         zero = set("0")
+        if parents > 1:
+            # A merge: "::<modes> <blob per parent> <result blob> <status per parent>".
+            # Its change is against the first parent, the line the merge was made on.
+            old_blob, new_blob = meta[parents + 1], meta[2 * parents + 1]
+            status = "D" if set(new_blob) <= zero else "A" if set(old_blob) <= zero else "M"
+        else:
+            old_blob, new_blob, status = meta[2], meta[3], meta[4][:1]
         old = None if set(old_blob) <= zero else old_blob
         new = None if set(new_blob) <= zero else new_blob
         files = self.history.files

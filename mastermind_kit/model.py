@@ -15,8 +15,10 @@ from typing import Any
 
 from mastermind_kit.load import Document
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-COMMITMENT_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})/([a-z0-9][a-z0-9-]*)/([1-9]\d*)$")
+# \Z, not $: "$" also matches before a final newline, and these guard paths.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+COMMITMENT_ID = re.compile(r"(\d{4}-\d{2}-\d{2})/([a-z0-9][a-z0-9-]*)/([1-9]\d*)\Z")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 STATUSES = ("done", "partial", "missed", "dropped")
 
 
@@ -25,7 +27,9 @@ def is_slug(text: str) -> bool:
 
 
 def parse_date(text: Any) -> dt.date | None:
-    if text is None:
+    """A YYYY-MM-DD date, or None. Only that form: Python 3.11 would also read
+    ``20260203`` and week dates, which would give one meeting two folder names."""
+    if text is None or not ISO_DATE.match(str(text)):
         return None
     try:
         return dt.date.fromisoformat(str(text))

@@ -56,18 +56,18 @@ def to_report(workspace: Workspace, member: str, meeting: dt.date) -> list[Owed]
     ledger's fates (``ledger.fates``, the definitions in PRODUCT.md) as they stand
     before ``meeting``: a commitment is owed while its fate is ``open`` (not due yet)
     or ``unreported`` (due, and no report yet). A report with any status (done,
-    partial, missed, dropped) settles it; a commitment re-made later with
-    ``carried_from`` is replaced by the new one.
+    partial, missed, dropped) settles it. Re-making a commitment (``carried_from``)
+    does not: the summary counts the old one unreported until it is reported on, so
+    prep asks for that report too.
     """
     from mastermind_kit.ledger import fates
 
     notes = [n for n in workspace.notes_of(member) if n.meeting < meeting]
     entries = fates(workspace.group, member, notes)
-    carried = {e.commitment.carried_from for e in entries if e.commitment.carried_from}
     owed = [
         Owed(commitment=e.commitment, due=e.due)
         for e in entries
-        if e.fate in ("open", "unreported") and e.commitment.id not in carried
+        if e.fate in ("open", "unreported")
     ]
     return sorted(owed, key=lambda o: (o.commitment.meeting, o.commitment.id))
 

@@ -43,12 +43,21 @@ def render(name: str, context: dict[str, Any], *, group_root: Path | None = None
     }
     env = SandboxedEnvironment(**options) if use_own else jinja2.Environment(**options)
     env.filters["yaml"] = yaml_scalar
+    where = Path("templates") / name if use_own else Path(name)
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:
+        shown = Path("templates") / error.name if use_own and error.name else where
         raise InputError(
-            f"template error: {error.message}", path=error.filename or name, line=error.lineno or 1
+            f"template error: {error.message}", path=shown, line=error.lineno or 1
         ) from None
-    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as error:
-        where = Path("templates") / name if use_own else Path(name)
+    except jinja2.TemplateError as error:  # undefined names, the sandbox, a missing include
         raise InputError(f"template error: {error}", path=where) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, OSError) as error:
+        if not use_own:
+            raise  # in a built-in template this is our bug: keep the traceback
+        # A group's own template can fail in any of these ways ({{ 1 + "x" }}, bytes
+        # that are not UTF-8, ...): say so, naming the file.
+        raise InputError(
+            f"template error: {type(error).__name__}: {error}", path=where
+        ) from None

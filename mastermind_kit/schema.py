@@ -103,8 +103,20 @@ def known_keys(kind: str, path: JSONPath) -> list[str]:
 def validate(doc: Document, kind: str) -> list[Finding]:
     """Shape findings of ``doc`` against the ``kind`` schema."""
     findings: list[Finding] = []
-    for error in _errors(kind, doc.data):
+    errors = _errors(kind, doc.data)
+    for error in errors:
         findings.extend(_findings(doc, kind, error))
+    # A leading zero where a number is wanted passes the schema but is rarely what was
+    # meant (commitment_grace_hours: 010 is 8 hours): say so where nothing else did.
+    reported = {tuple(error.absolute_path) for error in errors}
+    for path, surprise in doc.surprises.items():
+        if surprise.kind == "octal" and path not in reported:
+            where = doc.where.get(path) or doc.pos(path)
+            findings.append(Finding(
+                str(doc.path), where.line, where.col, WARNING, "octal",
+                f"{_field(path)}: {surprise.raw} has a leading zero, so YAML read it as the "
+                f"octal number {surprise.value}; write the number without the zero, or quote it",
+            ))
     return findings
 
 
