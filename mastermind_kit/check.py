@@ -86,14 +86,15 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
                     targets.append(resolved / CONFIG)
             else:
                 targets.append(resolved)
-    if whole or any(repo.classify(t)[0] == "config" for t in targets):
+    config_given = whole or any(repo.classify(t)[0] == "config" for t in targets)
+    if config_given:
         report.extend(config.findings)
     elif not config.ok:
         report.extend([f for f in config.findings if f.severity == ERROR])
     if not config.ok:
         return _sorted(report)
     group = repo.group
-    if whole or any(repo.classify(t)[0] == "config" for t in targets):
+    if config_given:
         _check_config(group, config, report)
     if whole:
         targets = [*repo.profile_paths(), *repo.note_paths()]

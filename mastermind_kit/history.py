@@ -34,8 +34,7 @@ def _git(
     from git import Git
     from git.exc import GitCommandError, GitCommandNotFound
 
-    full_env = dict(os.environ)
-    full_env.update({"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+    full_env = _env()
     if env:
         full_env.update(env)
     try:
