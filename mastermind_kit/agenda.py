@@ -5,11 +5,13 @@ Attendees are the members in the group on the meeting date who are not excused.
 Hot-seat order: members who ask for it (``hot_seat: true`` in their note) first, then
 everyone else; within each part, whoever had the hot seat least recently goes first
 (never before anyone who had it), ties broken by the order of ``members`` in
-``mastermind.yaml``. Who had the hot seat when is read from earlier agendas
-(``meetings/<date>/agenda.md``, front matter ``hot_seats``; edit it after a meeting
-that ran differently and the rotation follows). For an earlier meeting without an
-agenda the rotation assumes the agenda this module would have made, so a group that
-never writes agendas still rotates.
+``mastermind.yaml``. Who had the hot seat when is read from the agendas of the last
+``read.ROTATION_WINDOW`` meetings (``meetings/<date>/agenda.md``, front matter
+``hot_seats``; edit it after a meeting that ran differently and the rotation
+follows); someone not seated in that window counts as never seated. For an earlier
+meeting without an agenda the rotation assumes the agenda this module would have made
+for the members who came (those with a note): a group that never writes agendas still
+rotates, and an absent member never "had" the hot seat.
 
 Time boxes add up to ``duration_minutes``: an opening round of short updates and a
 commitments round (2 minutes per attendee each, at least 5), a close of 5 minutes,
@@ -27,14 +29,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mastermind_kit import schedule
-from mastermind_kit.errors import ExistsError, InputError
+from mastermind_kit.errors import ExistsError
 from mastermind_kit.model import Group, MemberEntry, Note
-from mastermind_kit.repo import AGENDA, GroupRepo, Workspace
+from mastermind_kit.read import MeetingView
+from mastermind_kit.repo import GroupRepo
 
 TEMPLATE = "agenda.md.j2"
 ROUND_MINUTES_PER_MEMBER = 2
@@ -143,72 +147,48 @@ class Agenda:
 # -- planning -----------------------------------------------------------------------------
 
 
-def build(workspace: Workspace, meeting: dt.date) -> Agenda:
-    """The agenda of ``meeting`` (a date on the schedule)."""
-    last = hot_seat_history(workspace, meeting)
-    return _plan(workspace, meeting, last, _notes_by_meeting(workspace))
+def build(view: MeetingView) -> Agenda:
+    """The agenda of ``view.meeting`` (a date on the schedule)."""
+    group, meeting = view.group, view.meeting
+    active = [m for m in group.members if m.active_on(meeting)]
+    excused = [m for m in active if group.is_excused(m.id, meeting)]
+    attendees = [
+        (m, bool(note and note.hot_seat), note)
+        for m in active
+        if m not in excused
+        for note in [view.notes.get(m.id)]
+    ]
+    return _plan(group, meeting, hot_seat_history(view), attendees, excused)
 
 
-def hot_seat_history(workspace: Workspace, before: dt.date) -> dict[str, dt.date]:
-    """Member id -> the last meeting before ``before`` at which they had the hot seat."""
-    group = workspace.group
-    notes = _notes_by_meeting(workspace)
+def hot_seat_history(view: MeetingView) -> dict[str, dt.date]:
+    """Member id -> the last meeting before ``view.meeting`` (within the read layer's
+    window) at which they had the hot seat: from that meeting's agenda where one was
+    written, else the agenda this module would have made for those who came."""
+    group = view.group
+    members = {m.id: m for m in group.members}
     last: dict[str, dt.date] = {}
-    for day in schedule.meetings(group, until=before - dt.timedelta(days=1)):
-        seats = read_hot_seats(workspace.repo, day)
+    for day in sorted({*view.records, *view.attended}):
+        seats = view.records.get(day)
         if seats is None:
-            seats = _plan(workspace, day, last, notes).hot_seats
+            came = [(members[a.member], a.requested, None)
+                    for a in view.attended.get(day, []) if a.member in members]
+            seats = _plan(group, day, last, came, []).hot_seats
         for member in seats:
             last[member] = day
     return last
 
 
-def read_hot_seats(repo: GroupRepo, meeting: dt.date) -> list[str] | None:
-    """Who had the hot seat at ``meeting``, from its agenda.md (None: no agenda)."""
-    from mastermind_kit.load import load_front_matter
-
-    path = agenda_path(repo, meeting)
-    if not path.is_file():
-        return None
-    if not path.read_bytes().startswith(b"---"):
-        return None  # an agenda written by hand, with no rotation record
-    doc = load_front_matter(path, display=repo.rel(path))
-    data = doc.data if isinstance(doc.data, dict) else {}
-    if "hot_seats" not in data:
-        return None
-    seats = data["hot_seats"]
-    if not isinstance(seats, list) or not all(isinstance(s, str) for s in seats):
-        raise InputError(
-            "an agenda's 'hot_seats' must be a list of member ids, e.g. [alice, bob]",
-            path=repo.rel(path),
-            line=doc.line(("hot_seats",)),
-            rule="agenda",
-        )
-    return list(seats)
-
-
-def _notes_by_meeting(workspace: Workspace) -> dict[tuple[dt.date, str], Note]:
-    return {(n.meeting, n.member): n for n in workspace.notes}
-
-
 def _plan(
-    workspace: Workspace,
+    group: Group,
     meeting: dt.date,
     last: dict[str, dt.date],
-    notes: dict[tuple[dt.date, str], Note],
+    attendees: Sequence[tuple[MemberEntry, bool, Note | None]],
+    excused: list[MemberEntry],
 ) -> Agenda:
-    group = workspace.group
-    active = [m for m in group.members if m.active_on(meeting)]
-    excused = [m for m in active if group.is_excused(m.id, meeting)]
     seats = [
-        Seat(
-            member=m,
-            requested=bool((note := notes.get((meeting, m.id))) and note.hot_seat),
-            last_hot_seat=last.get(m.id),
-            note=notes.get((meeting, m.id)),
-        )
-        for m in active
-        if m not in excused
+        Seat(member=m, requested=requested, last_hot_seat=last.get(m.id), note=note)
+        for m, requested, note in attendees
     ]
     position = {m.id: i for i, m in enumerate(group.members)}
     seats.sort(
@@ -272,10 +252,6 @@ def _scale(parts: list[int], total: int) -> list[int]:
 
 
 # -- rendering and writing ----------------------------------------------------------------
-
-
-def agenda_path(repo: GroupRepo, meeting: dt.date) -> Path:
-    return repo.meeting_dir(meeting) / AGENDA
 
 
 def markdown_body(agenda: Agenda, *, group_root: Path | None = None) -> str:
@@ -364,7 +340,7 @@ def write(repo: GroupRepo, agenda: Agenda, text: str, *, force: bool = False) ->
     kept)". A generated agenda is replaced; a hand-edited one only with ``force``."""
     from mastermind_kit.fsutil import atomic_write, write_new
 
-    path = agenda_path(repo, agenda.meeting)
+    path = repo.agenda_path(agenda.meeting)
     if not path.exists() and not path.is_symlink():
         write_new(path, text)
         return "written"

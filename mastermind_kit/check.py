@@ -1,4 +1,10 @@
-"""The checker: shape findings from the schemas plus the rules that span files.
+"""The checker: every file's own findings (``repo.py``) plus the rules that span files.
+
+A file's shape and the rules it can be judged by alone are defined once, in the read
+layer (``repo.py``): the checker reports them as they are. What only the checker
+knows are the rules across files: a report or ``carried_from`` naming a commitment
+that no earlier note holds, results and commitments for goals the profile does not
+have, stray folders, members without a profile.
 
 ``check_repo(repo)`` checks everything; ``check_repo(repo, paths)`` checks only the
 given files (what pre-commit passes) and reads just what they refer to: the config,
@@ -12,16 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from mastermind_kit import schedule
 from mastermind_kit.errors import UsageError
 from mastermind_kit.findings import ERROR, WARNING, Finding
-from mastermind_kit.model import Group, Note, is_slug, parse_date, split_commitment_id
-from mastermind_kit.repo import CONFIG, MEETINGS, MEMBERS, RESERVED_IDS, GroupRepo, Loaded
+from mastermind_kit.model import Group, is_slug, parse_date, split_commitment_id
+from mastermind_kit.repo import CONFIG, MEETINGS, MEMBERS, GroupRepo, place_findings
 
 
 class _Report:
@@ -87,28 +91,26 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
             else:
                 targets.append(resolved)
     config_given = whole or any(repo.classify(t)[0] == "config" for t in targets)
-    if config_given:
-        report.extend(config.findings)
-    elif not config.ok:
-        report.extend([f for f in config.findings if f.severity == ERROR])
+    # A broken config is reported whatever was asked: nothing else can be judged without it.
+    report.extend(config.findings if config_given or not config.ok else [])
     if not config.ok:
         return _sorted(report)
     group = repo.group
-    if config_given:
-        _check_config(group, config, report)
     if whole:
-        targets = [*repo.profile_paths(), *repo.note_paths()]
+        targets = [*repo.profile_paths(), *repo.note_paths(), *repo.agenda_paths()]
         _check_layout(repo, group, report)
     else:
         targets += _also_affected(repo, group, targets, report)
     for done, target in enumerate(targets):
         if repo.progress is not None and whole:
             repo.progress(done, len(targets))
-        kind, day, ident = repo.classify(target)
+        kind, _, ident = repo.classify(target)
         if kind == "member":
-            _check_profile(repo, group, target, ident or "", report)
+            _check_profile(repo, target, ident or "", report)
         elif kind == "note":
-            _check_note(repo, group, target, day, ident or "", report)
+            _check_note(repo, target, report)
+        elif kind == "agenda":
+            report.extend(repo.agenda_at(target)[1].findings)
     if repo.progress is not None and whole:
         repo.progress(len(targets), len(targets))
     return _sorted(report)
@@ -116,55 +118,6 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
 
 def _sorted(report: _Report) -> list[Finding]:
     return sorted(report.findings, key=lambda f: (f.path, f.line, f.col, f.rule))
-
-
-# -- config -------------------------------------------------------------------------------
-
-
-def _check_config(group: Group, loaded: Loaded, report: _Report) -> None:
-    path = loaded.path
-    doc = loaded.doc
-    assert doc is not None
-
-    def line(*keys: str | int) -> int:
-        return doc.line(tuple(keys))
-
-    if not schedule.valid_timezone(group.timezone):
-        report.at(path, line("timezone"), ERROR, "timezone",
-                  f"unknown time zone {group.timezone!r} (use an IANA name like Europe/Berlin)")
-    seen: dict[str, int] = {}
-    emails: dict[str, str] = {}
-    for i, member in enumerate(group.members):
-        if member.id in seen:
-            report.at(path, line("members", i, "id"), ERROR, "duplicate-id",
-                      f"member id '{member.id}' is used twice (first on line {seen[member.id]})")
-        seen.setdefault(member.id, line("members", i, "id"))
-        if member.id in RESERVED_IDS:
-            report.at(path, line("members", i, "id"), ERROR, "reserved-id",
-                      f"'{member.id}' is reserved (meetings/<date>/{member.id}.md is generated)")
-        for email in member.emails:
-            other = emails.setdefault(email.lower(), member.id)
-            if other != member.id:
-                report.at(path, line("members", i, "emails"), ERROR, "duplicate-email",
-                          f"email {email} belongs to both '{other}' and '{member.id}'")
-        if member.joined and member.left and member.left < member.joined:
-            report.at(path, line("members", i, "left"), ERROR, "dates",
-                      f"member '{member.id}' left before joining")
-    for i, day in enumerate(group.skip):
-        if not schedule.on_cadence(group, day):
-            report.at(path, line("skip", i), WARNING, "off-schedule",
-                      f"skip date {day} is not a regular meeting date")
-    for i, day in enumerate(group.extra):
-        if schedule.on_cadence(group, day) and day not in group.skip:
-            report.at(path, line("extra", i), WARNING, "off-schedule",
-                      f"extra date {day} is already a regular meeting date")
-    for i, excuse in enumerate(group.excused):
-        if group.member(excuse.member) is None:
-            report.at(path, line("excused", i, "member"), ERROR, "unknown-member",
-                      f"excused member '{excuse.member}' is not in members")
-        if not schedule.is_meeting(group, excuse.meeting):
-            report.at(path, line("excused", i, "meeting"), WARNING, "off-schedule",
-                      f"excused date {excuse.meeting} is not a meeting date")
 
 
 def _check_layout(repo: GroupRepo, group: Group, report: _Report) -> None:
@@ -179,107 +132,48 @@ def _check_layout(repo: GroupRepo, group: Group, report: _Report) -> None:
                       f"member '{member.id}' has no profile {MEMBERS}/{member.id}.md")
 
 
-# -- profiles -----------------------------------------------------------------------------
-
-
-def _check_profile(
-    repo: GroupRepo, group: Group, path: Path, ident: str, report: _Report
-) -> None:
-    shown = repo.rel(path)
+def _check_profile(repo: GroupRepo, path: Path, ident: str, report: _Report) -> None:
     if not is_slug(ident):
-        report.at(shown, 1, ERROR, "bad-id",
+        report.at(repo.rel(path), 1, ERROR, "bad-id",
                   f"'{ident}' is not a valid member id (file names are <id>.md)")
         return
-    _, loaded = repo.profile(ident)
-    report.extend(loaded.findings)
-    if group.member(ident) is None:
-        report.at(shown, 1, ERROR, "unknown-member",
-                  f"'{ident}' is not a member in {CONFIG} (add it with 'mastermind member add')")
-    doc = loaded.doc
-    if not loaded.ok or doc is None:
-        return
-    ids: dict[str, int] = {}
-    for i, goal in enumerate(doc.data.get("goals") or []):
-        gid = goal["id"]
-        line = doc.line(("goals", i, "id"))
-        if gid in ids:
-            report.at(shown, line, ERROR, "duplicate-id",
-                      f"goal id '{gid}' is used twice (first on line {ids[gid]})")
-        ids.setdefault(gid, line)
+    report.extend(repo.profile(ident)[1].findings)
 
 
-# -- notes --------------------------------------------------------------------------------
-
-
-def _check_note(
-    repo: GroupRepo,
-    group: Group,
-    path: Path,
-    day: dt.date | None,
-    ident: str,
-    report: _Report,
-) -> None:
-    shown = repo.rel(path)
-    if day is None:
-        report.at(shown, 1, ERROR, "path",
-                  f"'{path.parent.name}' is not a meeting date: notes live in "
-                  "meetings/<YYYY-MM-DD>/<member>.md")
-        return
-    if not is_slug(ident):
-        report.at(shown, 1, ERROR, "bad-id",
-                  f"'{ident}' is not a valid member id (notes are named <member>.md)")
-        return
-    note, loaded = repo.note_at(path)
+def _check_note(repo: GroupRepo, path: Path, report: _Report) -> None:
+    loaded = repo.note_at(path)[1]
     report.extend(loaded.findings)
     doc = loaded.doc
-    if note is None or doc is None:
+    if doc is None or not loaded.shape_ok:
+        return  # what it holds cannot be judged against other files
+    data = doc.data
+    member = data.get("member")
+    if not isinstance(member, str) or not is_slug(member):
         return
-
-    def line(*keys: str | int) -> int:
-        return doc.line(tuple(keys))
-
-    if note.member != ident:
-        report.at(shown, line("member"), ERROR, "path",
-                  f"member '{note.member}' does not match the file name '{ident}.md'")
-    if note.meeting != day:
-        report.at(shown, line("meeting"), ERROR, "path",
-                  f"meeting {note.meeting} does not match the folder {day}")
-    _check_place(group, shown, note.member, note.meeting, line("member"), line("meeting"),
-                 report)
-    profile = repo.profile(note.member)[0] if is_slug(note.member) else None
+    shown = loaded.path
+    profile = repo.profile(member)[0]
     goal_ids = {g.id for g in profile.goals} if profile else None
     if goal_ids is not None:
-        for goal_id in note.results:
+        for goal_id in data.get("results") or {}:
             if goal_id not in goal_ids:
-                report.at(shown, line("results", goal_id), ERROR, "unknown-goal",
-                          f"'{goal_id}' is not a goal of {note.member} "
+                report.at(shown, doc.line(("results", goal_id)), ERROR, "unknown-goal",
+                          f"'{goal_id}' is not a goal of {member} "
                           f"(goals: {', '.join(sorted(goal_ids)) or 'none'})")
-    _check_commitments(repo, note, goal_ids, shown, line, report)
-    _check_reports(repo, note, shown, line, report)
-
-
-def _check_place(
-    group: Group,
-    shown: Path,
-    member_id: str,
-    meeting: dt.date,
-    member_line: int,
-    meeting_line: int,
-    report: _Report,
-) -> None:
-    """The rules a note's place depends on (its member and meeting, against the config)."""
-    member = group.member(member_id)
-    if member is None:
-        report.at(shown, member_line, ERROR, "unknown-member",
-                  f"'{member_id}' is not a member in {CONFIG}")
-    elif not member.active_on(meeting):
-        report.at(shown, meeting_line, ERROR, "not-member-then",
-                  f"'{member_id}' was not in the group on {meeting} "
-                  f"(joined {member.joined or '-'}, left {member.left or '-'})")
-    if not schedule.is_meeting(group, meeting):
-        report.at(shown, meeting_line, ERROR, "off-schedule",
-                  f"{meeting} is not a meeting date of the group's {group.cadence} schedule "
-                  "(add it to 'extra' in mastermind.yaml if the group met then)")
+        for i, commitment in enumerate(data.get("commitments") or []):
+            goal = commitment.get("goal")
+            if goal and goal not in goal_ids:
+                report.at(shown, doc.line(("commitments", i, "goal")), ERROR, "unknown-goal",
+                          f"'{goal}' is not a goal of {member}")
+    meeting = parse_date(data.get("meeting"))
+    if meeting is None:
+        return
+    for i, commitment in enumerate(data.get("commitments") or []):
+        if commitment.get("carried_from"):
+            _check_reference(repo, member, meeting, commitment["carried_from"], shown,
+                             doc.line(("commitments", i, "carried_from")), report)
+    for i, entry in enumerate(data.get("report") or []):
+        _check_reference(repo, member, meeting, entry["id"], shown,
+                         doc.line(("report", i, "id")), report)
 
 
 def _also_affected(
@@ -305,81 +199,20 @@ def _also_affected(
         if ident in members:
             extra.append(path)
         elif config_changed and day is not None and ident and is_slug(ident):
-            _check_place(group, repo.rel(path), ident, day, 1, 1, report)
+            report.extend(place_findings(group, repo.rel(path), ident, day, 1, 1))
     return extra
 
 
-def _check_commitments(
-    repo: GroupRepo,
-    note: Note,
-    goal_ids: set[str] | None,
-    shown: Path,
-    line: Callable[..., int],
+def _check_reference(
+    repo: GroupRepo, member: str, meeting: dt.date, ref: str, shown: Path, where: int,
     report: _Report,
 ) -> None:
-    seen: Counter[str] = Counter()
-    for i, commitment in enumerate(note.commitments):
-        where = line("commitments", i, "id")
-        parts = split_commitment_id(commitment.id)
-        if parts is None:
-            report.at(shown, where, ERROR, "commitment-id",
-                      f"'{commitment.id}' is not a commitment id (<meeting>/<member>/<n>)")
-        elif parts[:2] != (note.meeting, note.member):
-            expected = f"{note.meeting}/{note.member}/<n>"
-            report.at(shown, where, ERROR, "commitment-id",
-                      f"commitment id '{commitment.id}' does not match this note: "
-                      f"expected {expected}")
-        seen[commitment.id] += 1
-        if seen[commitment.id] == 2:
-            report.at(shown, where, ERROR, "duplicate-id",
-                      f"commitment id '{commitment.id}' is used twice in this note")
-        if commitment.due is not None and commitment.due < note.meeting:
-            report.at(shown, line("commitments", i, "due"), ERROR, "due-before-meeting",
-                      f"due {commitment.due} is before the meeting {note.meeting}")
-        if commitment.goal and goal_ids is not None and commitment.goal not in goal_ids:
-            report.at(shown, line("commitments", i, "goal"), ERROR, "unknown-goal",
-                      f"'{commitment.goal}' is not a goal of {note.member}")
-        if commitment.carried_from:
-            _check_reference(repo, note, commitment.carried_from,
-                             shown, line("commitments", i, "carried_from"), "carried_from", report)
-
-
-def _check_reports(
-    repo: GroupRepo, note: Note, shown: Path, line: Callable[..., int], report: _Report
-) -> None:
-    seen: dict[str, int] = {}
-    for i, entry in enumerate(note.report):
-        where = line("report", i, "id")
-        if entry.id in seen:
-            report.at(shown, where, ERROR, "duplicate-report",
-                      f"'{entry.id}' is reported twice in this note (first on line "
-                      f"{seen[entry.id]})")
-        seen.setdefault(entry.id, where)
-        _check_reference(repo, note, entry.id, shown, where, "report", report)
-        if entry.status is None:
-            report.at(shown, line("report", i, "status"), WARNING, "report-pending",
-                      f"report pending: set the status of '{entry.id}' "
-                      "(done, partial, missed or dropped)")
-
-
-def _check_reference(
-    repo: GroupRepo, note: Note, ref: str, shown: Path, where: int, field: str, report: _Report
-) -> None:
-    """A report or carried_from must name an earlier commitment of the same member."""
+    """A report or carried_from must name a commitment that an earlier note of the same
+    member holds (that it is the member's own and earlier is the note's own rule)."""
     parts = split_commitment_id(ref)
-    if parts is None:
-        return  # the schema already said the id is malformed
-    meeting, member, _ = parts
-    if member != note.member:
-        verb = "reports on" if field == "report" else "carries over"
-        report.at(shown, where, ERROR, "other-member",
-                  f"{verb} '{ref}', a commitment of {member}; members report only on their own")
+    if parts is None or parts[1] != member or parts[0] >= meeting:
         return
-    if meeting >= note.meeting:
-        report.at(shown, where, ERROR, "not-earlier",
-                  f"'{ref}' is not from an earlier meeting than {note.meeting}")
-        return
-    path = repo.note_path(meeting, member)
+    path = repo.note_path(parts[0], member)
     if not repo.known_note(path):
         report.at(shown, where, ERROR, "dangling-id",
                   f"'{ref}' names no commitment: there is no note {repo.rel(path)}")

@@ -101,6 +101,45 @@ class _Date(click.ParamType):  # type: ignore[type-arg]
 DATE = _Date()
 
 
+class _Meeting(_Date):
+    """A meeting: ``next`` or a DATE, read by the one date parser."""
+
+    name = "DATE|next"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value == "next":
+            return value
+        return super().convert(value, param, ctx)
+
+
+MEETING = _Meeting()
+
+
+def _strict_option(function: Any) -> Any:
+    return click.option(
+        "--strict", is_flag=True,
+        help="Exit 1 when a group file had to be skipped (for CI).",
+    )(function)
+
+
+def _report_skipped(ctx: click.Context, repo: Any, skipped: list[Any], strict: bool) -> int:
+    """One warning line per skipped file on stderr, naming it and the check to run; the
+    exit code: 1 with ``--strict`` when anything was skipped, else 0."""
+    import shlex
+
+    given = ctx.obj.repo
+    for entry in skipped:
+        if given is not None:  # like git -C: paths as seen from the repo
+            shown = entry.path.as_posix()
+            command = f"mastermind -C {shlex.quote(str(given))} check {shlex.quote(shown)}"
+        else:
+            shown = _from_cwd(repo.root / entry.path)
+            command = f"mastermind check {shlex.quote(shown)}"
+        _echo(ctx, f"{shown}:{entry.line}: skipped: {entry.message} (run '{command}')",
+              err=True)
+    return EXIT_FINDINGS if strict and skipped else EXIT_OK
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="mastermind")
 @click.option(
@@ -318,19 +357,21 @@ def _files(paths: list[Path]) -> list[Path]:
 def _relative_to_cwd(repo: Any, finding: Any) -> Any:
     from dataclasses import replace
 
-    absolute = repo.root / finding.path
+    return replace(finding, path=_from_cwd(repo.root / finding.path))
+
+
+def _from_cwd(absolute: Path) -> str:
     try:
-        shown = os.path.relpath(absolute, Path.cwd())
+        return os.path.relpath(absolute, Path.cwd())
     except ValueError:  # pragma: no cover - another drive on Windows
-        shown = str(absolute)
-    return replace(finding, path=shown)
+        return str(absolute)
 
 
 # -- schema -----------------------------------------------------------------------------
 
 
 @cli.command("schema", context_settings=CONTEXT)
-@click.argument("kind", type=click.Choice(["config", "member", "note"]))
+@click.argument("kind", type=click.Choice(["config", "member", "note", "agenda"]))
 @click.pass_context
 def schema_command(ctx: click.Context, kind: str) -> int:
     """Print the JSON Schema of a file kind (for editors and other tools)."""
@@ -360,28 +401,30 @@ _MEETING_HELP = "The meeting: a date on the schedule, or 'next' (the next one no
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@_strict_option
 @click.pass_context
 def schedule_command(
-    ctx: click.Context, past: int, ahead: int, fmt: str, today: dt.date | None
+    ctx: click.Context, past: int, ahead: int, fmt: str, today: dt.date | None, strict: bool
 ) -> int:
     """List recent and upcoming meetings, with who has a note for each."""
     from mastermind_kit import schedule
-    from mastermind_kit.repo import load
+    from mastermind_kit.read import read_group
 
-    workspace = load(_repo(ctx), strict=False)
+    repo = _repo(ctx)
+    workspace = read_group(repo)
     rows = schedule.overview(workspace.group, workspace.notes, _now(today), past=past, ahead=ahead)
     if fmt == "json":
         _echo(ctx, json.dumps([r.to_json() for r in rows], indent=2, ensure_ascii=False))
     else:
         for row in rows:
             _echo(ctx, row.text())
-    return EXIT_OK
+    return _report_skipped(ctx, repo, workspace.skipped, strict)
 
 
 @cli.command(context_settings=CONTEXT)
 @click.option("--member", "member_id", metavar="ID",
               help="Whose note [default: you, from git config user.email].")
-@click.option("--meeting", "meeting", default="next", show_default=True, metavar="DATE|next",
+@click.option("--meeting", "meeting", type=MEETING, default="next", show_default=True,
               help=_MEETING_HELP)
 @click.option("--hot-seat", is_flag=True,
               help="Ask for hot-seat time: hot_seat: true and an issue write-up in the body.")
@@ -389,38 +432,42 @@ def schedule_command(
 @click.option("--edit", is_flag=True, help="Open the note in $VISUAL or $EDITOR afterwards.")
 @click.option("--force", is_flag=True, help="Replace an existing note (a .bak copy is kept).")
 @click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@_strict_option
 @click.pass_context
 def prep(
     ctx: click.Context,
     member_id: str | None,
-    meeting: str,
+    meeting: str | dt.date,
     hot_seat: bool,
     to_stdout: bool,
     edit: bool,
     force: bool,
     today: dt.date | None,
+    strict: bool,
 ) -> int:
     """Write your note for a meeting, with everything carried over.
 
     Pre-fills meetings/<date>/<you>.md: a report entry for every commitment you still
     have to report on, your goals with the last results, your last action plan.
-    Never overwrites an existing note without --force.
+    Never overwrites an existing note without --force. A note of yours that cannot be
+    read is skipped with a warning; the new note says what it could not carry over.
     """
     from mastermind_kit import prep as preparation
     from mastermind_kit import schedule
     from mastermind_kit.errors import UsageError
-    from mastermind_kit.repo import load
+    from mastermind_kit.read import read_member, whoami
 
     if to_stdout and (edit or force):
         raise UsageError("--stdout writes nothing; it cannot be combined with --edit or --force")
     repo = _repo(ctx)
-    workspace = load(repo)
-    me = preparation.whoami(repo, workspace.group, member_id)
-    day = schedule.resolve(workspace.group, meeting, _now(today))
-    prepared = preparation.prepare(workspace, me, day, hot_seat=hot_seat)
+    me = whoami(repo, repo.group, member_id)
+    day = schedule.resolve(repo.group, meeting, _now(today))
+    view = read_member(repo, me, day)
+    prepared = preparation.prepare(view, hot_seat=hot_seat)
+    code = _report_skipped(ctx, repo, view.skipped, strict)
     if to_stdout:
         click.echo(prepared.text, nl=False)
-        return EXIT_OK
+        return code
     backup = preparation.write(prepared, force=force)
     _echo(ctx, f"wrote {repo.rel(prepared.path)} "
                f"({len(prepared.owed)} commitment(s) to report on)")
@@ -428,7 +475,7 @@ def prep(
         _echo(ctx, f"kept the old note as {repo.rel(backup)}")
     if edit:
         click.edit(filename=str(prepared.path))
-    return EXIT_OK
+    return code
 
 
 @cli.command(context_settings=CONTEXT)
@@ -437,26 +484,33 @@ def prep(
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@_strict_option
 @click.pass_context
-def status(ctx: click.Context, member_id: str | None, fmt: str, today: dt.date | None) -> int:
-    """What do I owe? The next meeting, my note, the commitments to report on."""
-    from mastermind_kit import prep as preparation
+def status(
+    ctx: click.Context, member_id: str | None, fmt: str, today: dt.date | None, strict: bool
+) -> int:
+    """What do I owe? The next meeting, my note, the commitments to report on.
+
+    Reads only your own files: the config, your profile and your notes.
+    """
+    from mastermind_kit import schedule
     from mastermind_kit import status as member_status
-    from mastermind_kit.repo import load
+    from mastermind_kit.read import read_member, whoami
 
     repo = _repo(ctx)
-    workspace = load(repo)
-    me = preparation.whoami(repo, workspace.group, member_id)
-    result = member_status.status(workspace, me, _now(today))
+    me = whoami(repo, repo.group, member_id)
+    now = _now(today)
+    view = read_member(repo, me, schedule.resolve(repo.group, None, now))
+    result = member_status.status(view, now)
     if fmt == "json":
         _echo(ctx, json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
         _echo(ctx, result.text())
-    return EXIT_OK
+    return _report_skipped(ctx, repo, view.skipped, strict)
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--meeting", "meeting", default="next", show_default=True, metavar="DATE|next",
+@click.option("--meeting", "meeting", type=MEETING, default="next", show_default=True,
               help=_MEETING_HELP)
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
               show_default=True)
@@ -465,14 +519,16 @@ def status(ctx: click.Context, member_id: str | None, fmt: str, today: dt.date |
 @click.option("--force", is_flag=True,
               help="With --write: replace a hand-edited agenda (a .bak copy is kept).")
 @click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@_strict_option
 @click.pass_context
 def agenda(
     ctx: click.Context,
-    meeting: str,
+    meeting: str | dt.date,
     fmt: str,
     save: bool,
     force: bool,
     today: dt.date | None,
+    strict: bool,
 ) -> int:
     """The meeting's agenda: who prepared, a fair hot-seat order, time boxes.
 
@@ -481,22 +537,27 @@ def agenda(
     """
     from mastermind_kit import agenda as meeting_agenda
     from mastermind_kit import schedule
-    from mastermind_kit.repo import load
+    from mastermind_kit.read import read_meeting
 
     repo = _repo(ctx)
-    workspace = load(repo)
-    day = schedule.resolve(workspace.group, meeting, _now(today))
-    plan = meeting_agenda.build(workspace, day)
+    day = schedule.resolve(repo.group, meeting, _now(today))
+    view = read_meeting(repo, day)
+    plan = meeting_agenda.build(view)
     body = meeting_agenda.markdown_body(plan, group_root=repo.root)
     if save:
-        path = meeting_agenda.agenda_path(repo, day)
         done = meeting_agenda.write(repo, plan, meeting_agenda.document(plan, body), force=force)
-        _echo(ctx, f"{done}: {repo.rel(path)}", err=True)
+        _echo(ctx, f"{done}: {repo.rel(repo.agenda_path(day))}", err=True)
     if fmt == "json":
-        _echo(ctx, json.dumps(plan.to_json(), indent=2, ensure_ascii=False))
+        data = plan.to_json()
+        data["skipped"] = [s.to_json() for s in view.skipped]
+        _echo(ctx, json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(body, nl=False)
-    return EXIT_OK
+        if view.skipped:
+            from mastermind_kit.model import skipped_line
+
+            click.echo(f"\n> warning: {skipped_line(view.skipped)}")
+    return _report_skipped(ctx, repo, view.skipped, strict)
 
 
 # -- accountability: summary, audit -----------------------------------------------------
@@ -510,6 +571,7 @@ def agenda(
 @click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "csv"]),
               default="text", show_default=True)
+@_strict_option
 @click.pass_context
 def summary(
     ctx: click.Context,
@@ -518,6 +580,7 @@ def summary(
     until: dt.date | None,
     today: dt.date | None,
     fmt: str,
+    strict: bool,
 ) -> int:
     """Accountability per member and for the group.
 
@@ -528,18 +591,19 @@ def summary(
     """
     from mastermind_kit import schedule
     from mastermind_kit import summary as accountability
+    from mastermind_kit.ledger import build
+    from mastermind_kit.read import read_group
 
     repo = _repo(ctx)
     # "Today" is the group's today (its time zone), as for prep and status.
     day = today or schedule.local_date(repo.group, _now(None))
-    ledger = accountability.summarize(
-        repo, today=day, since=since, until=until, members=list(members)
-    )
+    workspace = read_group(repo, history=True)
+    ledger = build(workspace, today=day, since=since, until=until, members=list(members))
     if fmt not in ("text", "markdown"):
         for warning in ledger.warnings:
             _echo(ctx, f"mastermind: warning: {warning}", err=True)
     click.echo(accountability.render(ledger, fmt), nl=False)
-    return EXIT_OK
+    return _report_skipped(ctx, repo, workspace.skipped, strict)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -23,7 +23,7 @@ from pathlib import Path
 from mastermind_kit import history, schedule
 from mastermind_kit.errors import UsageError
 from mastermind_kit.history import NewCommit
-from mastermind_kit.model import Group, MemberEntry
+from mastermind_kit.model import Group, MemberEntry, parse_date
 from mastermind_kit.repo import GroupRepo
 from mastermind_kit.resources import sample_dir
 
@@ -128,8 +128,8 @@ def _plan(sample: Path, group: Group) -> list[NewCommit]:
 def _note_commits(group: Group, path: Path) -> list[NewCommit]:
     meeting, member_id = path.parent.name, path.stem
     member = group.member(member_id)
-    day = dt.date.fromisoformat(meeting)
-    if member is None:  # pragma: no cover - the sample is checked
+    day = parse_date(meeting)
+    if member is None or day is None:  # pragma: no cover - the sample is checked
         return []
     relative = f"meetings/{meeting}/{member_id}.md"
     final = path.read_text(encoding="utf-8")

@@ -70,8 +70,73 @@ def identity(cwd: Path) -> tuple[str, str] | None:
 
 
 def config_get(cwd: Path, key: str) -> str | None:
-    value = _git(cwd, "config", "--get", key, check=False).strip()
+    """A git config value as git sees it in ``cwd``; None when unset or no git.
+    (A plain subprocess: importing GitPython would cost more than the answer.)"""
+    done = _quick(cwd, "config", "--get", key)
+    value = done.strip() if done is not None else ""
     return value or None
+
+
+def _quick(cwd: Path, *args: str) -> str | None:
+    """Run a read-only git command; its stdout, or None when it fails or git is missing."""
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, env=_env(), capture_output=True,
+                              check=False)
+    except OSError:
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout.decode("utf-8", "surrogateescape")
+
+
+# -- content ids of work-tree files, from git's index -------------------------------------------
+
+_REGULAR = frozenset({"100644", "100755"})
+
+
+def known_blobs(root: Path, pathspecs: Sequence[str]) -> dict[str, str] | None:
+    """The blob id of every file under ``pathspecs`` whose content git knows exactly:
+    a regular file in the index that git finds unchanged in the work tree (git's own
+    check: stat data, and the content where the stat data cannot be trusted). Paths are
+    relative to ``root``. A file missing here (untracked, changed, a symlink, in a
+    conflict) must be read to know its content. None outside a git work tree.
+
+    Two git processes, whatever the number of files: ``ls-files`` and ``diff-files``.
+    """
+    if not pathspecs:
+        return {}
+    listed = _quick(root, "ls-files", "--stage", "-z", "--", *pathspecs)
+    changed = _quick(root, "diff-files", "--name-only", "--relative", "-z", "--", *pathspecs)
+    if listed is None or changed is None:
+        return None
+    dirty = set(changed.split("\0"))
+    blobs: dict[str, str] = {}
+    for entry in listed.split("\0"):
+        meta, _, path = entry.partition("\t")
+        fields = meta.split(" ")
+        if len(fields) == 3 and fields[0] in _REGULAR and fields[2] == "0" and path not in dirty:
+            blobs[path] = fields[1]
+    return blobs
+
+
+def git_dir(root: Path) -> Path | None:
+    """The ``.git`` folder of the repository holding ``root`` (found without running git;
+    a worktree's ``.git`` file is followed), or None."""
+    for folder in (root, *root.parents):
+        dot = folder / ".git"
+        if dot.is_dir():
+            return dot
+        if dot.is_file():
+            try:
+                text = dot.read_text(encoding="utf-8", errors="replace").strip()
+            except OSError:
+                return None
+            if text.startswith("gitdir:"):
+                target = Path(text[len("gitdir:"):].strip())
+                target = target if target.is_absolute() else folder / target
+                return target if target.is_dir() else None
+            return None
+    return None
 
 
 def init(path: Path) -> None:

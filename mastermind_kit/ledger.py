@@ -1,7 +1,8 @@
 """The commitment ledger: every commitment and its fate, and the metrics, defined once.
 
-Data flows one way: ``Workspace`` (files) + ``History`` (git) -> ``build()`` ->
-``Ledger``; the renderers in ``summary.py`` only format what is here. Every number a
+Data flows one way: the read layer's ``Workspace`` (files, and git history where
+asked) -> ``build()`` -> ``Ledger``; the renderers only format what is here. For one
+member and one meeting, ``carry_over`` is what ``prep`` and ``status`` need. Every number a
 summary shows is computed in this module, and ``DEFINITIONS`` says in words what each
 one means; every output prints those sentences, so the words and the numbers cannot
 drift apart. "Today" is always a parameter.
@@ -13,10 +14,10 @@ import bisect
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from mastermind_kit import schedule
 from mastermind_kit.errors import UsageError
-from mastermind_kit.history import History
 from mastermind_kit.model import (
     STATUSES,
     Commitment,
@@ -26,11 +27,16 @@ from mastermind_kit.model import (
     Note,
     Profile,
     Report,
+    Skipped,
+    date_of,
 )
-from mastermind_kit.repo import Workspace
+
+if TYPE_CHECKING:  # types only: the ledger reads nothing itself
+    from mastermind_kit.history import History
+    from mastermind_kit.read import Workspace
 
 FATES = ("done", "partial", "missed", "dropped", "unreported", "open")
-# The statuses that count in the follow-through denominator (PRODUCT.md).
+# The statuses that count in the follow-through denominator.
 COUNTED = ("done", "partial", "missed", "unreported")
 CARRY_LIMIT = 2  # carried over more than this many times: flagged
 FORECAST_POINTS = 4  # the pace is the straight line through the last few results
@@ -80,6 +86,13 @@ DEFINITIONS: dict[str, str] = {
     "--until) against the 13 weeks before.",
     "period": "--since/--until select meetings by date: commitments made at them and the "
     "meetings counted; fates use every report up to today.",
+    "to_report": "What a member owes at a meeting: every commitment made at their earlier "
+    "meetings whose fate is still open or unreported (no report-back with a status in an "
+    "earlier note). Re-making a commitment with carried_from does not settle the old one: "
+    "it stays owed, and counts as unreported, until a note reports on it (dropped, if it "
+    "was re-made).",
+    "skipped": "Files with errors of their own (run 'mastermind check') are left out: their "
+    "commitments, reports and results are not counted, so the numbers may be incomplete.",
 }
 
 
@@ -202,6 +215,7 @@ class Ledger:
     attendance: Attendance
     trend: Trend
     warnings: list[str]
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 # -- building it ----------------------------------------------------------------------------
@@ -209,7 +223,6 @@ class Ledger:
 
 def build(
     workspace: Workspace,
-    history: History | None = None,
     *,
     today: dt.date,
     since: dt.date | None = None,
@@ -217,7 +230,8 @@ def build(
     members: Sequence[str] | None = None,
 ) -> Ledger:
     """The ledger of the group as of ``today``. ``members`` limits the per-member part
-    (the group totals always cover everyone); ``history`` None means no git at all."""
+    (the group totals always cover everyone); a workspace read without history gives
+    no preparation times."""
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until}")
     group = workspace.group
@@ -228,6 +242,7 @@ def build(
             raise UsageError(f"'{member_id}' is not a member of the group (members: {known})")
     last = min(today, until) if until else today
     held = schedule.meetings(group, since=since, until=last)
+    history = workspace.history
     warnings = list(history.warnings) if history else []
     if history is None:
         warnings.append("no git history read: no preparation times")
@@ -256,6 +271,7 @@ def build(
         attendance=attendance,
         trend=_trend(everyone, last),
         warnings=warnings,
+        skipped=list(workspace.skipped),
     )
 
 
@@ -492,3 +508,73 @@ def _trend(entries: Iterable[Entry], until: dt.date) -> Trend:
     return Trend(
         window(last_since, until), window(before_since, last_since - dt.timedelta(days=1))
     )
+
+
+# -- what a member carries to a meeting ------------------------------------------------------
+
+
+@dataclass
+class Owed:
+    """A commitment the member still has to report on at a meeting."""
+
+    commitment: Commitment
+    due: dt.date | None  # the commitment's due date, or the next meeting after it was made
+
+    @property
+    def id(self) -> str:
+        return self.commitment.id
+
+
+@dataclass
+class CarryOver:
+    """What a member brings to a meeting from their earlier (readable) notes."""
+
+    owed: list[Owed]  # DEFINITIONS["to_report"], oldest first
+    last_results: dict[str, tuple[float, dt.date]]  # goal id -> latest value and its meeting
+    previous: dt.date | None  # the meeting of their last readable note before this one
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "owed": [
+                [o.commitment.id, o.commitment.text, o.commitment.meeting.isoformat(),
+                 _iso(o.commitment.due), o.commitment.goal, o.commitment.carried_from,
+                 o.commitment.line, _iso(o.due)]
+                for o in self.owed
+            ],
+            "last_results": {g: [v, d.isoformat()] for g, (v, d) in self.last_results.items()},
+            "previous": _iso(self.previous),
+        }
+
+    @classmethod
+    def from_json(cls, member: str, data: dict[str, Any]) -> CarryOver:
+        owed = [
+            Owed(Commitment(id=c[0], text=c[1], member=member, meeting=date_of(c[2]),
+                            due=_opt_date(c[3]), goal=c[4], carried_from=c[5], line=c[6]),
+                 _opt_date(c[7]))
+            for c in data["owed"]
+        ]
+        results = {g: (float(v), date_of(d)) for g, (v, d) in data["last_results"].items()}
+        return cls(owed, results, _opt_date(data["previous"]))
+
+
+def carry_over(group: Group, member: str, notes: Sequence[Note], meeting: dt.date) -> CarryOver:
+    """What ``member`` carries to ``meeting`` from ``notes`` (their readable notes)."""
+    earlier = sorted((n for n in notes if n.member == member and n.meeting < meeting),
+                     key=lambda n: n.meeting)
+    owed = [Owed(e.commitment, e.due) for e in fates(group, member, earlier)
+            if e.fate in ("open", "unreported")]
+    owed.sort(key=lambda o: (o.commitment.meeting, o.commitment.id))
+    results: dict[str, tuple[float, dt.date]] = {}
+    for note in earlier:
+        for goal, value in note.results.items():
+            if value is not None and not isinstance(value, bool):
+                results[goal] = (float(value), note.meeting)
+    return CarryOver(owed, results, earlier[-1].meeting if earlier else None)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _opt_date(text: str | None) -> dt.date | None:
+    return date_of(text) if text else None

@@ -1,8 +1,8 @@
 """Plain dataclasses for a group: config, members, profiles, notes, commitments.
 
-They are built from documents that already passed their schema (``schema.py``), so
-the constructors here only convert (dates, times), they do not validate shapes.
-Every object remembers the file and line it came from, for findings.
+This module imports nothing else from the package: the read layer (``repo.py``,
+``read.py``) builds these from files that passed their schema, and every command
+consumes them. Every object remembers the file and line it came from, for findings.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from mastermind_kit.load import Document
 
 # \Z, not $: "$" also matches before a final newline, and these guard paths.
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -35,6 +33,14 @@ def parse_date(text: Any) -> dt.date | None:
         return dt.date.fromisoformat(str(text))
     except ValueError:
         return None
+
+
+def date_of(text: str) -> dt.date:
+    """``parse_date`` for text that must be a date (our own files): ValueError if not."""
+    day = parse_date(text)
+    if day is None:
+        raise ValueError(f"not a date (YYYY-MM-DD): {text!r}")
+    return day
 
 
 def split_commitment_id(text: str) -> tuple[dt.date, str, int] | None:
@@ -168,111 +174,36 @@ class Note:
     source: Source
 
 
-def group_from(doc: Document) -> Group:
-    data = doc.data
-    members = [
-        MemberEntry(
-            id=m["id"],
-            name=m["name"],
-            emails=list(m.get("emails") or []),
-            joined=parse_date(m.get("joined")),
-            left=parse_date(m.get("left")),
-            source=Source(doc.path, doc.line(("members", i))),
-        )
-        for i, m in enumerate(data["members"])
-    ]
-    hours, minutes = (int(part) for part in data["time"].split(":"))
-    first = parse_date(data["first_meeting"])
-    assert first is not None  # the schema's date format guarantees it
-    return Group(
-        name=data["name"],
-        cadence=data["cadence"],
-        first_meeting=first,
-        time=dt.time(hours, minutes),
-        timezone=data["timezone"],
-        members=members,
-        duration_minutes=data.get("duration_minutes", 120),
-        hot_seat_minutes=data.get("hot_seat_minutes", 20),
-        skip=_dates(data.get("skip")),
-        extra=_dates(data.get("extra")),
-        require_signed=bool(data.get("require_signed", False)),
-        commitment_grace_hours=data.get("commitment_grace_hours", 48),
-        facilitators=list(data.get("facilitators") or []),
-        excused=[
-            Excuse(e["member"], d)
-            for e in data.get("excused") or []
-            if (d := parse_date(e["meeting"])) is not None
-        ],
-        agreement=data.get("agreement") or "",
-        schema=data["schema"],
-    )
+@dataclass
+class AgendaRecord:
+    """What a meeting's ``agenda.md`` records: who had the hot seat (the rotation reads it)."""
+
+    meeting: dt.date
+    hot_seats: list[str] | None  # None: an agenda with no rotation record
+    hot_seat_order: list[str]
+    source: Source
 
 
-def _dates(values: list[str] | None) -> list[dt.date]:
-    return [d for v in values or [] if (d := parse_date(v)) is not None]
+@dataclass(frozen=True)
+class Skipped:
+    """A group file a command could not use: where, and why (its first error)."""
+
+    path: Path  # relative to the group root
+    line: int
+    message: str
+    kind: str = "note"  # note | profile | agenda
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path.as_posix(), "line": self.line, "message": self.message,
+                "kind": self.kind}
 
 
-def profile_from(doc: Document, member_id: str) -> Profile:
-    data = doc.data
-    goals = [
-        Goal(
-            id=g["id"],
-            title=g["title"],
-            metric=g.get("metric") or "",
-            unit=g.get("unit"),
-            baseline=g.get("baseline"),
-            target=g.get("target"),
-            due=parse_date(g.get("due")),
-            line=doc.line(("goals", i)),
-        )
-        for i, g in enumerate(data.get("goals") or [])
-    ]
-    return Profile(
-        member=member_id,
-        name=data["name"],
-        vision=data.get("vision"),
-        goals=goals,
-        body=doc.body,
-        source=Source(doc.path, 1),
-    )
-
-
-def note_from(doc: Document) -> Note:
-    data = doc.data
-    meeting = parse_date(data["meeting"])
-    assert meeting is not None
-    member = data["member"]
-    commitments = [
-        Commitment(
-            id=c["id"],
-            text=c["text"],
-            member=member,
-            meeting=meeting,
-            due=parse_date(c.get("due")),
-            goal=c.get("goal"),
-            carried_from=c.get("carried_from"),
-            line=doc.line(("commitments", i)),
-        )
-        for i, c in enumerate(data.get("commitments") or [])
-    ]
-    reports = [
-        Report(
-            id=r["id"],
-            status=r.get("status"),
-            note=r.get("note"),
-            line=doc.line(("report", i)),
-        )
-        for i, r in enumerate(data.get("report") or [])
-    ]
-    return Note(
-        member=member,
-        meeting=meeting,
-        results=dict(data.get("results") or {}),
-        report=reports,
-        questions=[q for q in data.get("questions") or [] if q],
-        walk_away=data.get("walk_away") or None,
-        hot_seat=bool(data.get("hot_seat")),
-        commitments=commitments,
-        body=doc.body,
-        source=Source(doc.path, 1),
-    )
+def skipped_line(skipped: list[Skipped]) -> str:
+    """Say "1 note skipped, numbers may be incomplete" (or profiles, agendas) in text and
+    Markdown outputs; the files themselves are named on stderr, one line each."""
+    counts: dict[str, int] = {}
+    for entry in skipped:
+        counts[entry.kind] = counts.get(entry.kind, 0) + 1
+    parts = [f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items())]
+    said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{said} skipped, numbers may be incomplete"

@@ -4,11 +4,13 @@ The note is rendered from ``note.md.j2`` (a group may override it in its own
 ``templates/``) and pre-filled from the model:
 
 - a ``report`` entry for every commitment the member still has to report on
-  (``to_report``), its text and due date as a YAML comment, the status left empty;
+  (``to_report`` in ``ledger.DEFINITIONS``), its text and due date as a YAML comment,
+  the status left empty;
 - a ``results`` entry for each active goal (no due date, or due on or after the
   meeting), the last measured value and the target as a comment, the value null;
-- the body of the member's last note (the action plan), to refresh; an old hot-seat
-  write-up is left out;
+- the body of the member's last readable note to refresh: the action plan and their
+  own sections are kept, the update and the hot-seat write-up (last time's news)
+  start empty; when their latest note cannot be read, the note says so;
 - empty questions and walk-away, and the hot-seat request (``--hot-seat`` asks for it
   and adds the issue write-up forums use to make a hot seat productive).
 
@@ -26,93 +28,20 @@ from typing import Any
 
 from mastermind_kit import schedule
 from mastermind_kit.errors import InputError, UsageError
-from mastermind_kit.model import Commitment, Group, Note
-from mastermind_kit.repo import GroupRepo, Workspace
+from mastermind_kit.ledger import Owed
+from mastermind_kit.read import MemberView
+from mastermind_kit.repo import GroupRepo
 
 TEMPLATE = "note.md.j2"
 HOT_SEAT_HEADING = "## Hot seat"
+UPDATE_HEADING = "## Update"
+UPDATE_PROMPT = "What happened since last time."
+# Sections that were news at the last meeting: their text is not carried over.
+NEWS_SECTIONS = frozenset({HOT_SEAT_HEADING[3:].lower(), UPDATE_HEADING[3:].lower()})
 
 # Plain YAML keys that a YAML 1.1 reader would turn into something else.
 _PLAIN_KEY = re.compile(r"^[a-z][a-z0-9-]*$")
 _YAML11_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
-
-
-@dataclass
-class Owed:
-    """A commitment the member still has to report on at a meeting."""
-
-    commitment: Commitment
-    due: dt.date | None  # the commitment's due date, or the next meeting after it was made
-
-    @property
-    def id(self) -> str:
-        return self.commitment.id
-
-
-def to_report(workspace: Workspace, member: str, meeting: dt.date) -> list[Owed]:
-    """The commitments ``member`` has to report on at ``meeting``, oldest first.
-
-    The one answer to "what do I owe?" for prep, status and agenda, read off the
-    ledger's fates (``ledger.fates``, the definitions in PRODUCT.md) as they stand
-    before ``meeting``: a commitment is owed while its fate is ``open`` (not due yet)
-    or ``unreported`` (due, and no report yet). A report with any status (done,
-    partial, missed, dropped) settles it. Re-making a commitment (``carried_from``)
-    does not: the summary counts the old one unreported until it is reported on, so
-    prep asks for that report too.
-    """
-    from mastermind_kit.ledger import fates
-
-    notes = [n for n in workspace.notes_of(member) if n.meeting < meeting]
-    entries = fates(workspace.group, member, notes)
-    owed = [
-        Owed(commitment=e.commitment, due=e.due)
-        for e in entries
-        if e.fate in ("open", "unreported")
-    ]
-    return sorted(owed, key=lambda o: (o.commitment.meeting, o.commitment.id))
-
-
-def whoami(repo: GroupRepo, group: Group, member: str | None) -> str:
-    """The member a command is about: ``--member``, else the git ``user.email`` of the
-    repo matched against the members' emails, else a UsageError listing the members."""
-    ids = ", ".join(m.id for m in group.members) or "none"
-    if member is not None:
-        if group.member(member) is None:
-            raise UsageError(f"no member {member!r} in mastermind.yaml (members: {ids})")
-        return member
-    from mastermind_kit import history
-
-    email = history.config_get(repo.root, "user.email")
-    if email:
-        found = group.member_by_email(email)
-        if found is not None:
-            return found.id
-        raise UsageError(
-            f"your git user.email {email} is not in any member's emails",
-            hint=f"use --member ID (members: {ids}), or add the email to mastermind.yaml",
-        )
-    raise UsageError(
-        "cannot tell who you are: git user.email is not set",
-        hint=f"use --member ID (members: {ids})",
-    )
-
-
-def last_note(workspace: Workspace, member: str, meeting: dt.date) -> Note | None:
-    """The member's latest note for a meeting before ``meeting``."""
-    earlier = [n for n in workspace.notes_of(member) if n.meeting < meeting]
-    return earlier[-1] if earlier else None
-
-
-def last_result(
-    workspace: Workspace, member: str, goal: str, meeting: dt.date
-) -> tuple[float, dt.date] | None:
-    """The latest measured value of a goal before ``meeting``, with its meeting."""
-    for note in reversed(workspace.notes_of(member)):
-        if note.meeting < meeting and note.results.get(goal) is not None:
-            value = note.results[goal]
-            assert value is not None
-            return value, note.meeting
-    return None
 
 
 @dataclass
@@ -125,11 +54,9 @@ class PreparedNote:
     owed: list[Owed]
 
 
-def prepare(
-    workspace: Workspace, member: str, meeting: dt.date, *, hot_seat: bool = False
-) -> PreparedNote:
-    """Render ``member``'s note for ``meeting`` (nothing is written)."""
-    repo, group = workspace.repo, workspace.group
+def prepare(view: MemberView, *, hot_seat: bool = False) -> PreparedNote:
+    """Render ``view.member``'s note for ``view.meeting`` (nothing is written)."""
+    repo, group, member, meeting = view.repo, view.group, view.member, view.meeting
     entry = group.member(member)
     if entry is None:
         raise UsageError(f"no member {member!r} in mastermind.yaml")
@@ -140,14 +67,13 @@ def prepare(
         )
     if not schedule.is_meeting(group, meeting):
         raise UsageError(f"{meeting} is not a meeting date of the group's schedule")
-    owed = to_report(workspace, member, meeting)
-    previous = last_note(workspace, member, meeting)
-    profile = workspace.profiles.get(member)
+    owed = view.carry.owed
+    previous, profile = view.previous, view.profile
     results = []
     for goal in profile.goals if profile else []:
         if goal.due is not None and goal.due < meeting:
             continue
-        last = last_result(workspace, member, goal.id, meeting)
+        last = view.carry.last_results.get(goal.id)
         results.append(
             {
                 "id": goal.id,
@@ -172,6 +98,7 @@ def prepare(
         }
         for o in owed
     ]
+    lost = view.not_carried
     context: dict[str, Any] = {
         "group": group.name,
         "member": member,
@@ -185,6 +112,9 @@ def prepare(
         "hot_seat_minutes": group.hot_seat_minutes,
         "action_plan": carried_body(previous.body) if previous else "",
         "last_meeting": previous.meeting.isoformat() if previous else None,
+        # Said in the note (a YAML comment) when the latest earlier note is broken.
+        "not_carried": _one_line(f"{lost.path.as_posix()}:{lost.line}: {lost.message}")
+        if lost else "",
     }
     from mastermind_kit.render import render
 
@@ -211,13 +141,18 @@ def write(prepared: PreparedNote, *, force: bool = False) -> Path | None:
 
 
 def carried_body(body: str) -> str:
-    """The last note's body to refresh: without its hot-seat write-up (that was about
-    the last meeting's issue), trimmed of blank lines at both ends."""
+    """The last note's body to refresh: what is still current (the action plan, any
+    section of the member's own) is kept; what was news last time starts afresh: the
+    update keeps its heading and prompt, the hot-seat write-up (about the last
+    meeting's issue) is left out. Trimmed of blank lines at both ends."""
     kept: list[str] = []
     skipping = False
     for line in body.split("\n"):
         if line.startswith("## "):
-            skipping = line.strip().lower().startswith(HOT_SEAT_HEADING.lower())
+            title = line[3:].strip().lower()
+            skipping = title in NEWS_SECTIONS
+            if title == UPDATE_HEADING[3:].lower():
+                kept.extend([line, "", UPDATE_PROMPT, ""])
         if not skipping:
             kept.append(line)
     return "\n".join(kept).strip("\n")

@@ -1,34 +1,45 @@
-"""A group repo on disk: where its files are, and reading each into the model.
+"""A group repo on disk: its layout, and reading one file into the model.
 
 ``GroupRepo`` knows the layout (``mastermind.yaml``, ``members/<id>.md``,
-``meetings/<date>/<id>.md``) and validates ids before they become paths. Reading a
-file gives the model object plus the shape findings of that file; ``load()`` reads
-the whole group once into a ``Workspace`` that every command shares.
+``meetings/<date>/<id>.md``, ``meetings/<date>/agenda.md``) and validates ids before
+they become paths. Reading a file gives its model object and its findings: the file's
+shape (the JSON Schemas) and the rules a file can be judged by on its own, given the
+config (its place on the schedule, its ids, its dates). Those findings are the one
+definition of a usable file: ``check`` reports them, and every other command skips a
+file with an error among them (``read.py``). Rules that need other files (a report
+naming a commitment in another note, a result for a goal of the profile) belong to
+``check.py``; the ledger ignores references it cannot resolve.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from mastermind_kit import schema
+from mastermind_kit import schedule, schema
 from mastermind_kit.errors import InputError, NotAGroupError, UsageError
-from mastermind_kit.findings import ERROR, Finding
+from mastermind_kit.findings import ERROR, WARNING, Finding
 from mastermind_kit.fsutil import inside
 from mastermind_kit.load import Document, load_front_matter, load_yaml_file
 from mastermind_kit.model import (
+    AgendaRecord,
+    Commitment,
+    Excuse,
+    Goal,
     Group,
+    MemberEntry,
     Note,
     Profile,
-    group_from,
+    Report,
+    Source,
     is_slug,
-    note_from,
     parse_date,
-    profile_from,
+    split_commitment_id,
 )
 
 CONFIG = "mastermind.yaml"
@@ -56,10 +67,14 @@ class Loaded:
     path: Path
     doc: Document | None
     findings: list[Finding] = field(default_factory=list)
+    shape_ok: bool = False  # parsed and valid against its schema (its own rules aside)
 
     @property
     def ok(self) -> bool:
         return self.doc is not None and not any(f.severity == ERROR for f in self.findings)
+
+    def first_error(self) -> Finding | None:
+        return next((f for f in self.findings if f.severity == ERROR), None)
 
 
 def _input_finding(error: InputError) -> Finding:
@@ -77,6 +92,7 @@ class GroupRepo:
         # when a terminal is attached.
         self.progress: Callable[[int, int], None] | None = None
         self._notes: dict[str, tuple[Note | None, Loaded]] = {}
+        self._agendas: dict[str, tuple[AgendaRecord | None, Loaded]] = {}
         self._real_dirs: dict[str, bool] = {}
         self._profiles: dict[str, tuple[Profile | None, Loaded]] = {}
 
@@ -132,10 +148,12 @@ class GroupRepo:
     def meeting_dir(self, meeting: dt.date) -> Path:
         return self.root / MEETINGS / meeting.isoformat()
 
+    def agenda_path(self, meeting: dt.date) -> Path:
+        return self.meeting_dir(meeting) / AGENDA
+
     def classify(self, path: Path) -> tuple[str, dt.date | None, str | None]:
         """What a path inside the repo is: ("config"|"member"|"note"|"agenda"|"other", date, id)."""
-        rel = self.rel(path)
-        parts = rel.parts
+        parts = self.rel(path).parts
         if parts == (CONFIG,):
             return "config", None, None
         if len(parts) == 2 and parts[0] == MEMBERS and parts[1].endswith(".md"):
@@ -159,6 +177,16 @@ class GroupRepo:
             return []
         return sorted(p for p in folder.iterdir() if p.is_dir())
 
+    def meeting_days(self) -> list[dt.date]:
+        """The dates that have a folder under ``meetings/`` (named YYYY-MM-DD), in order."""
+        folder = self.root / MEETINGS
+        try:
+            with os.scandir(folder) as entries:
+                names = [e.name for e in entries]
+        except OSError:
+            return []
+        return sorted(d for name in names if (d := parse_date(name)) is not None)
+
     def note_paths(self) -> Iterator[Path]:
         for folder in self.meeting_dirs():
             with os.scandir(folder) as entries:
@@ -167,11 +195,26 @@ class GroupRepo:
                 if name != AGENDA:
                     yield folder / name
 
+    def agenda_paths(self) -> list[Path]:
+        return [p for folder in self.meeting_dirs() if os.path.lexists(p := folder / AGENDA)]
+
+    def member_note_paths(self, member: str, *, before: dt.date | None = None) -> list[Path]:
+        """The notes of one member (``meetings/<date>/<member>.md``), oldest first, without
+        reading any: one look at each meeting folder."""
+        paths = []
+        for day in self.meeting_days():
+            if before is not None and day >= before:
+                break
+            path = self.note_path(day, member)
+            if os.path.lexists(path):
+                paths.append(path)
+        return paths
+
     # -- reading ------------------------------------------------------------------------
 
     def _read(self, path: Path, kind: str) -> Loaded:
         shown = self.rel(path)
-        if not self._inside(path):
+        if not self.is_inside(path):
             link = "symlink points" if path.is_symlink() else "folder links"
             return Loaded(
                 shown,
@@ -195,40 +238,113 @@ class GroupRepo:
                 None,
                 [Finding(str(shown), line, 1, ERROR, "schema", f"expected {what} at the top")],
             )
-        return Loaded(shown, doc, schema.validate(doc, kind))
+        findings = schema.validate(doc, kind)
+        return Loaded(shown, doc, findings, not any(f.severity == ERROR for f in findings))
 
     @cached_property
     def config(self) -> Loaded:
-        return self._read(self.config_path(), "config")
+        """mastermind.yaml with its findings: shape, then the rules of the config itself."""
+        loaded = self._read(self.config_path(), "config")
+        if loaded.ok and loaded.doc is not None:
+            loaded.findings.extend(_config_rules(group_from(loaded.doc), loaded))
+        return loaded
 
     @cached_property
     def group(self) -> Group:
-        """The group config; an InputError when it cannot be used at all."""
+        """The group config; an InputError when it cannot be used at all (every command
+        stops then: there is no schedule and no member list to go by)."""
         loaded = self.config
-        if not loaded.ok or loaded.doc is None:
-            first = next(f for f in loaded.findings if f.severity == ERROR)
+        first = loaded.first_error()
+        if first is not None or loaded.doc is None:
+            assert first is not None
             raise InputError(
-                first.message, path=first.path, line=first.line, col=first.col, rule=first.rule
+                first.message, path=first.path, line=first.line, col=first.col, rule=first.rule,
+                hint=f"run 'mastermind check {CONFIG}'",
             )
         return group_from(loaded.doc)
 
     def profile(self, member: str) -> tuple[Profile | None, Loaded]:
+        """A member's profile; the model is None when missing or unusable."""
         if member not in self._profiles:
             path = self.profile_path(member)
-            loaded = self._read(path, "member") if path.exists() else Loaded(self.rel(path), None)
+            if not os.path.lexists(path):
+                self._profiles[member] = (None, Loaded(self.rel(path), None))
+                return self._profiles[member]
+            loaded = self._read(path, "member")
+            if loaded.ok and loaded.doc is not None:
+                loaded.findings.extend(_profile_rules(self.group, member, loaded))
             model = profile_from(loaded.doc, member) if loaded.ok and loaded.doc else None
             self._profiles[member] = (model, loaded)
         return self._profiles[member]
 
     def note_at(self, path: Path) -> tuple[Note | None, Loaded]:
+        """A note and its findings; the model is None when the note has an error."""
         key = os.path.normpath(path.absolute())
         if key not in self._notes:
-            loaded = self._read(path, "note")
-            model = note_from(loaded.doc) if loaded.ok and loaded.doc else None
-            self._notes[key] = (model, loaded)
+            self._notes[key] = self._note(path)
         return self._notes[key]
 
-    def _inside(self, path: Path) -> bool:
+    def _note(self, path: Path) -> tuple[Note | None, Loaded]:
+        shown = self.rel(path)
+        _, day, ident = self.classify(path)
+        if day is None:
+            return None, Loaded(shown, None, [Finding(
+                str(shown), 1, 1, ERROR, "path",
+                f"'{path.parent.name}' is not a meeting date: notes live in "
+                "meetings/<YYYY-MM-DD>/<member>.md")])
+        if not ident or not is_slug(ident):
+            return None, Loaded(shown, None, [Finding(
+                str(shown), 1, 1, ERROR, "bad-id",
+                f"'{ident}' is not a valid member id (notes are named <member>.md)")])
+        loaded = self._read(path, "note")
+        if not loaded.ok or loaded.doc is None:
+            return None, loaded
+        note = note_from(loaded.doc)
+        loaded.findings.extend(_note_rules(self.group, note, day, ident, loaded.doc))
+        return (note if loaded.ok else None), loaded
+
+    def agenda_at(self, path: Path) -> tuple[AgendaRecord | None, Loaded]:
+        """A meeting's agenda.md: its hot-seat record and findings. An agenda written by
+        hand without front matter is a plain page: a record with no hot seats."""
+        key = os.path.normpath(path.absolute())
+        if key not in self._agendas:
+            self._agendas[key] = self._agenda(path)
+        return self._agendas[key]
+
+    def _agenda(self, path: Path) -> tuple[AgendaRecord | None, Loaded]:
+        shown = self.rel(path)
+        _, day, _ = self.classify(path)
+        if day is None:
+            return None, Loaded(shown, None)  # the stray folder is reported by check
+        if self.is_inside(path) and path.is_file() and not _starts_with_front_matter(path):
+            return AgendaRecord(day, None, [], Source(shown)), Loaded(shown, None)
+        loaded = self._read(path, "agenda")
+        if not loaded.ok or loaded.doc is None:
+            return None, loaded
+        doc = loaded.doc
+        data = doc.data
+        if parse_date(data["meeting"]) != day:
+            loaded.findings.append(Finding(
+                str(shown), doc.line(("meeting",)), 1, ERROR, "path",
+                f"meeting {data['meeting']} does not match the folder {day}"))
+        for key in ("hot_seat_order", "hot_seats"):
+            for i, member in enumerate(data.get(key) or []):
+                if self.group.member(member) is None:
+                    loaded.findings.append(Finding(
+                        str(shown), doc.line((key, i)), 1, ERROR, "unknown-member",
+                        f"{key}: '{member}' is not a member in {CONFIG}"))
+        if loaded.first_error() is not None:
+            return None, loaded
+        seats = data.get("hot_seats")
+        record = AgendaRecord(
+            meeting=day,
+            hot_seats=list(seats) if "hot_seats" in data else None,
+            hot_seat_order=list(data.get("hot_seat_order") or []),
+            source=Source(shown, 1),
+        )
+        return record, loaded
+
+    def is_inside(self, path: Path) -> bool:
         """True when ``path``, links followed, stays inside the repo. A file that is not
         a link is as inside as its folder, and each folder is resolved once."""
         if path.is_symlink():
@@ -243,45 +359,284 @@ class GroupRepo:
         """True when ``path`` is a note file (asks the disk only the first time)."""
         return os.path.normpath(path.absolute()) in self._notes or path.is_file()
 
-    def note(self, meeting: dt.date, member: str) -> Note | None:
-        path = self.note_path(meeting, member)
-        if not path.is_file():
-            return None
-        return self.note_at(path)[0]
+
+def _starts_with_front_matter(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(6).lstrip(b"\xef\xbb\xbf").startswith(b"---")
+    except OSError:
+        return True  # let the reader say what is wrong with it
 
 
-@dataclass
-class Workspace:
-    """The whole group, read once: config, profiles and notes, in date order."""
-
-    repo: GroupRepo
-    group: Group
-    profiles: dict[str, Profile]
-    notes: list[Note]
-
-    def notes_of(self, member: str) -> list[Note]:
-        return [n for n in self.notes if n.member == member]
+# -- the rules a file is judged by on its own ------------------------------------------------
 
 
-def load(repo: GroupRepo, *, strict: bool = True) -> Workspace:
-    """Read the whole group. With ``strict``, a file with errors stops with an InputError
-    naming it (commands other than ``check`` need a valid repo to say anything true)."""
-    from mastermind_kit.check import check_repo
+def _config_rules(group: Group, loaded: Loaded) -> list[Finding]:
+    doc = loaded.doc
+    assert doc is not None
+    found: list[Finding] = []
 
-    findings = check_repo(repo)
-    errors = [f for f in findings if f.severity == ERROR]
-    if strict and errors:
-        first = errors[0]
-        more = f"; {len(errors) - 1} more: run 'mastermind check'" if len(errors) > 1 else ""
-        raise InputError(
-            first.message + more, path=first.path, line=first.line, col=first.col, rule=first.rule
+    def at(keys: tuple[str | int, ...], severity: str, rule: str, message: str) -> None:
+        found.append(Finding(str(loaded.path), doc.line(keys), 1, severity, rule, message))
+
+    if not schedule.valid_timezone(group.timezone):
+        at(("timezone",), ERROR, "timezone",
+           f"unknown time zone {group.timezone!r} (use an IANA name like Europe/Berlin)")
+    seen: dict[str, int] = {}
+    emails: dict[str, str] = {}
+    for i, member in enumerate(group.members):
+        if member.id in seen:
+            at(("members", i, "id"), ERROR, "duplicate-id",
+               f"member id '{member.id}' is used twice (first on line {seen[member.id]})")
+        seen.setdefault(member.id, doc.line(("members", i, "id")))
+        if member.id in RESERVED_IDS:
+            at(("members", i, "id"), ERROR, "reserved-id",
+               f"'{member.id}' is reserved (meetings/<date>/{member.id}.md is generated)")
+        for email in member.emails:
+            other = emails.setdefault(email.lower(), member.id)
+            if other != member.id:
+                at(("members", i, "emails"), ERROR, "duplicate-email",
+                   f"email {email} belongs to both '{other}' and '{member.id}'")
+        if member.joined and member.left and member.left < member.joined:
+            at(("members", i, "left"), ERROR, "dates", f"member '{member.id}' left before joining")
+    for i, day in enumerate(group.skip):
+        if not schedule.on_cadence(group, day):
+            at(("skip", i), WARNING, "off-schedule",
+               f"skip date {day} is not a regular meeting date")
+    for i, day in enumerate(group.extra):
+        if schedule.on_cadence(group, day) and day not in group.skip:
+            at(("extra", i), WARNING, "off-schedule",
+               f"extra date {day} is already a regular meeting date")
+    for i, excuse in enumerate(group.excused):
+        excused = group.member(excuse.member)
+        if excused is None:
+            at(("excused", i, "member"), ERROR, "unknown-member",
+               f"excused member '{excuse.member}' is not in members")
+        elif not excused.active_on(excuse.meeting):
+            at(("excused", i, "meeting"), WARNING, "not-member-then",
+               f"excused date {excuse.meeting} is outside {excused.id}'s membership "
+               f"(joined {excused.joined or '-'}, left {excused.left or '-'})")
+        if not schedule.is_meeting(group, excuse.meeting):
+            at(("excused", i, "meeting"), WARNING, "off-schedule",
+               f"excused date {excuse.meeting} is not a meeting date")
+    return found
+
+
+def _profile_rules(group: Group, member: str, loaded: Loaded) -> list[Finding]:
+    doc = loaded.doc
+    assert doc is not None
+    shown = str(loaded.path)
+    found = []
+    if group.member(member) is None:
+        found.append(Finding(shown, 1, 1, ERROR, "unknown-member",
+                             f"'{member}' is not a member in {CONFIG} "
+                             "(add it with 'mastermind member add')"))
+    ids: dict[str, int] = {}
+    for i, goal in enumerate(doc.data.get("goals") or []):
+        line = doc.line(("goals", i, "id"))
+        if goal["id"] in ids:
+            found.append(Finding(shown, line, 1, ERROR, "duplicate-id",
+                                 f"goal id '{goal['id']}' is used twice "
+                                 f"(first on line {ids[goal['id']]})"))
+        ids.setdefault(goal["id"], line)
+    return found
+
+
+def _note_rules(group: Group, note: Note, day: dt.date, ident: str, doc: Document) -> list[Finding]:
+    shown = str(note.source.path)
+    found: list[Finding] = []
+
+    def at(keys: tuple[str | int, ...], severity: str, rule: str, message: str) -> None:
+        found.append(Finding(shown, doc.line(keys), 1, severity, rule, message))
+
+    if note.member != ident:
+        at(("member",), ERROR, "path",
+           f"member '{note.member}' does not match the file name '{ident}.md'")
+    if note.meeting != day:
+        at(("meeting",), ERROR, "path", f"meeting {note.meeting} does not match the folder {day}")
+    found.extend(place_findings(group, note.source.path, note.member, note.meeting,
+                                doc.line(("member",)), doc.line(("meeting",))))
+    seen: Counter[str] = Counter()
+    for i, commitment in enumerate(note.commitments):
+        parts = split_commitment_id(commitment.id)
+        if parts is not None and parts[:2] != (note.meeting, note.member):
+            at(("commitments", i, "id"), ERROR, "commitment-id",
+               f"commitment id '{commitment.id}' does not match this note: "
+               f"expected {note.meeting}/{note.member}/<n>")
+        seen[commitment.id] += 1
+        if seen[commitment.id] == 2:
+            at(("commitments", i, "id"), ERROR, "duplicate-id",
+               f"commitment id '{commitment.id}' is used twice in this note")
+        if commitment.due is not None and commitment.due <= note.meeting:
+            at(("commitments", i, "due"), ERROR, "due-not-after-meeting",
+               f"due {commitment.due} is not after the meeting {note.meeting}: a commitment "
+               "is due at a later date (leave 'due' out for the next meeting)")
+        if commitment.carried_from:
+            problem = own_earlier(note, commitment.carried_from, "carries over")
+            if problem:
+                at(("commitments", i, "carried_from"), ERROR, problem[0], problem[1])
+    reported: dict[str, int] = {}
+    for i, entry in enumerate(note.report):
+        where = doc.line(("report", i, "id"))
+        if entry.id in reported:
+            at(("report", i, "id"), ERROR, "duplicate-report",
+               f"'{entry.id}' is reported twice in this note (first on line {reported[entry.id]})")
+        reported.setdefault(entry.id, where)
+        problem = own_earlier(note, entry.id, "reports on")
+        if problem:
+            at(("report", i, "id"), ERROR, problem[0], problem[1])
+        if entry.status is None:
+            at(("report", i, "status"), WARNING, "report-pending",
+               f"report pending: set the status of '{entry.id}' "
+               "(done, partial, missed or dropped)")
+    return found
+
+
+def place_findings(
+    group: Group, shown: Path, member_id: str, meeting: dt.date, member_line: int,
+    meeting_line: int,
+) -> list[Finding]:
+    """The rules a note's place depends on (its member and meeting, against the config)."""
+    found = []
+    member = group.member(member_id)
+    if member is None:
+        found.append(Finding(str(shown), member_line, 1, ERROR, "unknown-member",
+                             f"'{member_id}' is not a member in {CONFIG}"))
+    elif not member.active_on(meeting):
+        found.append(Finding(str(shown), meeting_line, 1, ERROR, "not-member-then",
+                             f"'{member_id}' was not in the group on {meeting} "
+                             f"(joined {member.joined or '-'}, left {member.left or '-'})"))
+    if not schedule.is_meeting(group, meeting):
+        found.append(Finding(
+            str(shown), meeting_line, 1, ERROR, "off-schedule",
+            f"{meeting} is not a meeting date of the group's {group.cadence} schedule "
+            "(add it to 'extra' in mastermind.yaml if the group met then)"))
+    return found
+
+
+def own_earlier(note: Note, ref: str, verb: str) -> tuple[str, str] | None:
+    """(rule, message) when ``ref`` is not a commitment of the note's member from an
+    earlier meeting, as far as the id itself tells; None when it may be."""
+    parts = split_commitment_id(ref)
+    if parts is None:
+        return None  # the schema already said the id is malformed
+    meeting, member, _ = parts
+    if member != note.member:
+        return ("other-member",
+                f"{verb} '{ref}', a commitment of {member}; members report only on their own")
+    if meeting >= note.meeting:
+        return "not-earlier", f"'{ref}' is not from an earlier meeting than {note.meeting}"
+    return None
+
+
+# -- documents that passed their schema -> the model ------------------------------------------
+
+
+def group_from(doc: Document) -> Group:
+    data = doc.data
+    members = [
+        MemberEntry(
+            id=m["id"],
+            name=m["name"],
+            emails=list(m.get("emails") or []),
+            joined=parse_date(m.get("joined")),
+            left=parse_date(m.get("left")),
+            source=Source(doc.path, doc.line(("members", i))),
         )
-    group = repo.group
-    profiles = {}
-    for member in group.members:
-        profile = repo.profile(member.id)[0]
-        if profile is not None:
-            profiles[member.id] = profile
-    notes = [n for p in repo.note_paths() if (n := repo.note_at(p)[0]) is not None]
-    notes.sort(key=lambda n: (n.meeting, n.member))
-    return Workspace(repo=repo, group=group, profiles=profiles, notes=notes)
+        for i, m in enumerate(data["members"])
+    ]
+    hours, minutes = (int(part) for part in data["time"].split(":"))
+    first = parse_date(data["first_meeting"])
+    assert first is not None  # the schema's date format guarantees it
+    return Group(
+        name=data["name"],
+        cadence=data["cadence"],
+        first_meeting=first,
+        time=dt.time(hours, minutes),
+        timezone=data["timezone"],
+        members=members,
+        duration_minutes=data.get("duration_minutes", 120),
+        hot_seat_minutes=data.get("hot_seat_minutes", 20),
+        skip=_dates(data.get("skip")),
+        extra=_dates(data.get("extra")),
+        require_signed=bool(data.get("require_signed", False)),
+        commitment_grace_hours=data.get("commitment_grace_hours", 48),
+        facilitators=list(data.get("facilitators") or []),
+        excused=[
+            Excuse(e["member"], d)
+            for e in data.get("excused") or []
+            if (d := parse_date(e["meeting"])) is not None
+        ],
+        agreement=data.get("agreement") or "",
+        schema=data["schema"],
+    )
+
+
+def _dates(values: list[str] | None) -> list[dt.date]:
+    return [d for v in values or [] if (d := parse_date(v)) is not None]
+
+
+def profile_from(doc: Document, member_id: str) -> Profile:
+    data = doc.data
+    goals = [
+        Goal(
+            id=g["id"],
+            title=g["title"],
+            metric=g.get("metric") or "",
+            unit=g.get("unit"),
+            baseline=g.get("baseline"),
+            target=g.get("target"),
+            due=parse_date(g.get("due")),
+            line=doc.line(("goals", i)),
+        )
+        for i, g in enumerate(data.get("goals") or [])
+    ]
+    return Profile(
+        member=member_id,
+        name=data["name"],
+        vision=data.get("vision"),
+        goals=goals,
+        body=doc.body,
+        source=Source(doc.path, 1),
+    )
+
+
+def note_from(doc: Document) -> Note:
+    data = doc.data
+    meeting = parse_date(data["meeting"])
+    assert meeting is not None
+    member = data["member"]
+    commitments = [
+        Commitment(
+            id=c["id"],
+            text=c["text"],
+            member=member,
+            meeting=meeting,
+            due=parse_date(c.get("due")),
+            goal=c.get("goal"),
+            carried_from=c.get("carried_from"),
+            line=doc.line(("commitments", i)),
+        )
+        for i, c in enumerate(data.get("commitments") or [])
+    ]
+    reports = [
+        Report(
+            id=r["id"],
+            status=r.get("status"),
+            note=r.get("note"),
+            line=doc.line(("report", i)),
+        )
+        for i, r in enumerate(data.get("report") or [])
+    ]
+    return Note(
+        member=member,
+        meeting=meeting,
+        results=dict(data.get("results") or {}),
+        report=reports,
+        questions=[q for q in data.get("questions") or [] if q],
+        walk_away=data.get("walk_away") or None,
+        hot_seat=bool(data.get("hot_seat")),
+        commitments=commitments,
+        body=doc.body,
+        source=Source(doc.path, 1),
+    )

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mastermind_kit.errors import UsageError
-from mastermind_kit.model import Group, Note
+from mastermind_kit.model import Group, Note, parse_date
 
 _LAST = 5  # nth weekday 5 means "the last one of the month"
 
@@ -175,12 +175,10 @@ def resolve(group: Group, meeting: str | dt.date | None, now: Moment) -> dt.date
             raise UsageError("the group has no upcoming meeting (every date is skipped?)")
         return found
     if isinstance(meeting, str):
-        try:
-            day = dt.date.fromisoformat(meeting)
-        except ValueError:
-            raise UsageError(
-                f"--meeting {meeting!r} is not a date (YYYY-MM-DD) or 'next'"
-            ) from None
+        parsed = parse_date(meeting)
+        if parsed is None:
+            raise UsageError(f"--meeting {meeting!r} is not a date (YYYY-MM-DD) or 'next'")
+        day = parsed
     else:
         day = meeting
     if not is_meeting(group, day):

@@ -22,7 +22,7 @@ from typing import Any
 from mastermind_kit.findings import ERROR, WARNING, Finding
 from mastermind_kit.load import Document, JSONPath, explain
 
-KINDS = ("config", "member", "note")
+KINDS = ("config", "member", "note", "agenda")
 
 
 @cache

@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from mastermind_kit import schedule
-from mastermind_kit.prep import Owed, to_report
-from mastermind_kit.repo import Workspace
+from mastermind_kit.ledger import DEFINITIONS, Owed
+from mastermind_kit.model import Skipped, skipped_line
+from mastermind_kit.read import MemberView
 
 LEGEND = {
-    "to_report": "commitments made at earlier meetings that are still open or unreported "
-    "(no report with a status yet) and not re-made with carried_from",
+    "to_report": DEFINITIONS["to_report"],
     "overdue": "to_report entries whose due date (default: the next meeting after they "
     "were made) is before today",
+    "skipped": DEFINITIONS["skipped"],
 }
 
 
@@ -38,6 +39,7 @@ class Status:
     empty: list[str] = field(default_factory=list)  # what in the note is still empty
     to_report: list[Owed] = field(default_factory=list)
     answered: dict[str, str] = field(default_factory=dict)  # id -> status already in the note
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def overdue(self) -> list[Owed]:
@@ -83,6 +85,7 @@ class Status:
                 }
                 for o in self.to_report
             ],
+            "skipped": [s.to_json() for s in self.skipped],
             "legend": LEGEND,
         }
 
@@ -114,20 +117,20 @@ class Status:
                 )
         else:
             lines.append("Nothing to report on.")
+        if self.skipped:
+            lines.append(skipped_line(self.skipped))
         return "\n".join(lines)
 
 
-def status(workspace: Workspace, member: str, now: schedule.Moment) -> Status:
-    """The member's status at ``now`` (a datetime, or a date meaning its midnight)."""
-    group, repo = workspace.group, workspace.repo
+def status(view: MemberView, now: schedule.Moment) -> Status:
+    """The member's status for ``view.meeting`` (the next one at ``now``: a datetime,
+    or a date meaning its midnight)."""
+    group, repo, member, meeting = view.group, view.repo, view.member, view.meeting
     at = schedule.moment(group, now)
-    today = schedule.local_date(group, at)
-    meeting = schedule.resolve(group, None, at)
     entry = group.member(member)
-    assert entry is not None  # prep.whoami checked it
-    owed = to_report(workspace, member, meeting)
-    path = repo.note_path(meeting, member)
-    note = next((n for n in workspace.notes_of(member) if n.meeting == meeting), None)
+    assert entry is not None  # read.whoami checked it
+    owed = view.carry.owed
+    note = view.note
     empty: list[str] = []
     answered: dict[str, str] = {}
     if note is not None:
@@ -143,14 +146,15 @@ def status(workspace: Workspace, member: str, now: schedule.Moment) -> Status:
     return Status(
         member=member,
         name=entry.name,
-        today=today,
+        today=schedule.local_date(group, at),
         next_meeting=meeting,
         start=schedule.start(group, meeting),
         now=at,
         active=entry.active_on(meeting),
-        note_path=repo.rel(path),
-        note_exists=path.is_file(),
+        note_path=repo.rel(repo.note_path(meeting, member)),
+        note_exists=view.note_exists,
         empty=empty,
         to_report=owed,
         answered=answered,
+        skipped=view.skipped,
     )

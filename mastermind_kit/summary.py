@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import json
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from mastermind_kit.ledger import (
@@ -24,30 +24,10 @@ from mastermind_kit.ledger import (
     Ledger,
     MemberLedger,
     Trend,
-    build,
 )
-from mastermind_kit.repo import GroupRepo
+from mastermind_kit.model import skipped_line
 
 FORMATS = ("text", "json", "markdown", "csv")
-
-
-def summarize(
-    repo: GroupRepo,
-    *,
-    today: dt.date,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    members: Sequence[str] | None = None,
-) -> Ledger:
-    """Read the group and its history once, and build its ledger."""
-    from mastermind_kit import history
-    from mastermind_kit.repo import load
-
-    workspace = load(repo)
-    return build(
-        workspace, history.read(repo.root), today=today, since=since, until=until,
-        members=members,
-    )
 
 
 def render(ledger: Ledger, fmt: str) -> str:
@@ -168,6 +148,7 @@ def to_dict(ledger: Ledger) -> dict[str, Any]:
         "group": group,
         "members": {member_id: _member(m) for member_id, m in ledger.members.items()},
         "warnings": ledger.warnings,
+        "skipped": [s.to_json() for s in ledger.skipped],
     }
 
 
@@ -306,6 +287,8 @@ def render_text(ledger: Ledger) -> str:
     ]
     if ledger.warnings:
         out += ["", *(f"warning: {w}" for w in ledger.warnings)]
+    if ledger.skipped:
+        out += ["", f"warning: {skipped_line(ledger.skipped)}"]
     out += ["", "Definitions:", *(f"  {d}" for d in _wrapped_definitions())]
     return "\n".join(out) + "\n"
 
@@ -348,6 +331,8 @@ def render_markdown(ledger: Ledger) -> str:
         out.append("")
     if ledger.warnings:
         out += [*(f"> warning: {_md(w)}" for w in ledger.warnings), ""]
+    if ledger.skipped:
+        out += [f"> warning: {skipped_line(ledger.skipped)}", ""]
     out += ["## Definitions", ""]
     out += [f"- **{key}**: {_md(sentence)}" for key, sentence in DEFINITIONS.items()]
     return "\n".join(out) + "\n"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from mastermind_kit import agenda, schedule
-from mastermind_kit.repo import GroupRepo, load
+from mastermind_kit.read import read_meeting
+from mastermind_kit.repo import GroupRepo
 
 from conftest import build_tree
 
@@ -63,6 +64,9 @@ def test_every_active_member_once_and_boxes_add_up(tmp_path: Path, run_main) -> 
         settings="excused:\n  - {member: hugo, meeting: 2026-12-15}\n",
     )
     build_tree(root, dict([
+        # everyone but erin came to 12-01 and 12-08 (fred left on 12-10)
+        *(note(m, day) for m in ("alice", "bob", "carol", "dave", "fred", "hugo")
+          for day in ("2026-12-01", "2026-12-08")),
         note("bob", "2026-12-15", "walk_away: A hiring plan\nquestions: [Who first?, How?]\n"
                                   "hot_seat: true\n"),
         note("dave", "2026-12-15", "hot_seat: false\n"),
@@ -91,8 +95,10 @@ def test_every_active_member_once_and_boxes_add_up(tmp_path: Path, run_main) -> 
         assert out.count(f"### {member} Example (") == 1
     assert "Fred" not in out and "Gina" not in out
     assert "- Excused: Hugo (hugo)" in out
-    # no agendas written: the rotation assumes 12-01 and 12-08 ran as planned
-    assert "1. Bob Example (bob), asked for it; last hot seat: 2026-12-01" in out
+    # no agendas written: the rotation assumes 12-01 and 12-08 ran as planned for those
+    # who came; erin never came, so she never had it
+    assert "1. Bob Example (bob), asked for it; last hot seat: 2026-12-08" in out
+    assert "2. Erin Example (erin); last hot seat: never" in out
     assert "- Not prepared yet: Alice Example (alice), Carol Example (carol), Erin" in out
     assert "(time permitting)" in out  # the fifth does not fit
     assert "  - Who first?" in out
@@ -122,7 +128,7 @@ def test_time_boxes_always_add_up(
 ) -> None:
     ids = [f"m{i}" for i in range(members)]
     root = make_group(tmp_path / "g", ids, duration=duration, hot_seat=hot_seat)
-    plan = agenda.build(load(GroupRepo(root)), FIRST)
+    plan = agenda.build(read_meeting(GroupRepo(root), FIRST))
     assert sum(b.minutes for b in plan.boxes) == duration
     assert plan.slots == seats
     assert all(b.minutes > 0 for b in plan.boxes)
@@ -134,8 +140,10 @@ def test_time_boxes_always_add_up(
 def test_rotation_is_fair_over_many_meetings(tmp_path: Path, run_main, write: bool) -> None:
     members = ["alice", "bob", "carol", "dave", "erin", "fay", "gus"]
     root = make_group(tmp_path / "g", members)
-    group = load(GroupRepo(root)).group
+    group = GroupRepo(root).group
     days = schedule.meetings(group, until=dt.date(2027, 3, 31))
+    if not write:  # the rotation is replayed for those who came: everyone did
+        build_tree(root, dict(note(m, str(day)) for m in members for day in days))
     had: list[list[str]] = []
     for day in days:
         args = ["--meeting", day.isoformat()] + (["--write"] if write else [])
@@ -148,10 +156,7 @@ def test_rotation_is_fair_over_many_meetings(tmp_path: Path, run_main, write: bo
     for i in range(len(had) - window + 1):
         seen = {m for seats in had[i : i + window] for m in seats}
         assert seen == set(members), (i, had[i : i + window])
-    if write:
-        assert (root / f"meetings/{days[0]}/agenda.md").is_file()
-    else:
-        assert not (root / "meetings").exists()
+    assert (root / f"meetings/{days[0]}/agenda.md").is_file() == write
 
 
 def test_rotation_reads_earlier_agendas_and_joiners_go_first(tmp_path: Path, run_main) -> None:
@@ -168,6 +173,7 @@ def test_rotation_reads_earlier_agendas_and_joiners_go_first(tmp_path: Path, run
                                              'hot_seats: ["alice", "carol"]'))
     second = agenda_json(run_main, root, "--meeting", "2026-12-08")
     assert second["hot_seat_order"] == ["bob", "alice", "carol"]
+    build_tree(root, dict(note(m, "2026-12-08") for m in ("alice", "bob", "carol")))
     third = agenda_json(run_main, root, "--meeting", "2026-12-15")
     # dan never had it; carol had it at 12-01 (as recorded), bob and alice at 12-08
     # (no agenda written: the planned one is assumed)
@@ -210,12 +216,21 @@ def test_write_never_replaces_a_hand_edited_agenda(tmp_path: Path, run_main) -> 
 
 def test_agenda_without_a_rotation_record_is_simulated(tmp_path: Path, run_main) -> None:
     root = make_group(tmp_path / "g", ["alice", "bob", "carol"], duration=60)
-    build_tree(root, {"meetings/2026-12-01/agenda.md": "# Our own agenda\n\nNo front matter.\n"})
+    build_tree(root, {"meetings/2026-12-01/agenda.md": "# Our own agenda\n\nNo front matter.\n",
+                      **dict(note(m, "2026-12-01") for m in ("alice", "bob", "carol"))})
     data = agenda_json(run_main, root, "--meeting", "2026-12-08")
     assert data["hot_seat_order"] == ["carol", "alice", "bob"]
-    build_tree(root, {"meetings/2026-12-01/agenda.md": "---\nhot_seats: alice\n---\n"})
-    code, _, err = run_main("-C", str(root), "agenda", "--meeting", "2026-12-08")
-    assert code == 2 and "meetings/2026-12-01/agenda.md:2:" in err and "hot_seats" in err
+    # a broken record is skipped with a warning (the meeting is replayed instead), and
+    # check fails on it
+    build_tree(root, {"meetings/2026-12-01/agenda.md":
+                      "---\nmeeting: 2026-12-01\nhot_seats: 5\n---\n"})
+    code, out, err = run_main("-C", str(root), "agenda", "--meeting", "2026-12-08",
+                              "--format", "json")
+    assert code == 0 and json.loads(out)["hot_seat_order"] == ["carol", "alice", "bob"]
+    assert err.count("meetings/2026-12-01/agenda.md:3: skipped: hot_seats:") == 1
+    assert json.loads(out)["skipped"][0]["path"] == "meetings/2026-12-01/agenda.md"
+    code, out, _ = run_main("-C", str(root), "check")
+    assert code == 1 and "meetings/2026-12-01/agenda.md:3:" in out
 
 
 def test_agenda_template_override_and_bad_meeting(tmp_path: Path, run_main) -> None:

@@ -542,7 +542,15 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
         {N1: alice("2026-12-01", "commitments:\n  - id: 2026-12-01/alice/1\n    text: Call\n"
                    "    due: 2026-11-30\n")},
         f"{N1}:7:",
-        ["due 2026-11-30 is before the meeting 2026-12-01"],
+        ["due 2026-11-30 is not after the meeting 2026-12-01"],
+    ),
+    # Due on the meeting's own day it would be unreported at once, and no note could
+    # report on it: a due date must come after the meeting.
+    "due-on-the-meeting-day": (
+        {N1: alice("2026-12-01", "commitments:\n  - id: 2026-12-01/alice/1\n    text: Call\n"
+                   "    due: 2026-12-01\n")},
+        f"{N1}:7:",
+        ["due 2026-12-01 is not after the meeting 2026-12-01", "due-not-after-meeting"],
     ),
 }
 

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
-from mastermind_kit import history, ledger
-from mastermind_kit.errors import InputError, UsageError
-from mastermind_kit.repo import GroupRepo, load
+from mastermind_kit import ledger
+from mastermind_kit.errors import UsageError
+from mastermind_kit.read import read_group
+from mastermind_kit.repo import GroupRepo
 
 from conftest import build_tree, commit, git
 
@@ -112,7 +113,7 @@ def scenario(group: Path) -> Path:
 
 def build(group: Path, today: dt.date = TODAY, **options: Any) -> ledger.Ledger:
     repo = GroupRepo(group)
-    return ledger.build(load(repo), history.read(group), today=today, **options)
+    return ledger.build(read_group(repo, history=True), today=today, **options)
 
 
 def fates(result: ledger.Ledger, member: str) -> dict[str, str]:
@@ -205,12 +206,14 @@ def test_report_by_another_member_is_refused_like_check(group: Path) -> None:
         "meetings/2026-12-15/bob.md": note_text(
             "bob", "2026-12-15", report=[r("2026-12-01/alice/1", "done")]),
     })
-    repo = GroupRepo(group)
-    # The workspace refuses it, as `mastermind check` does...
-    with pytest.raises(InputError, match="members report only on their own"):
-        load(repo)
-    # ...and a ledger built anyway never counts bob's word for alice's commitment.
-    result = ledger.build(load(GroupRepo(group), strict=False), None, today=TODAY)
+    # The read layer skips bob's note, naming the error `mastermind check` reports...
+    workspace = read_group(GroupRepo(group))
+    assert [(s.path.as_posix(), s.message) for s in workspace.skipped] == [(
+        "meetings/2026-12-15/bob.md",
+        "reports on '2026-12-01/alice/1', a commitment of alice; members report only on "
+        "their own")]
+    # ...so the ledger never counts bob's word for alice's commitment.
+    result = ledger.build(workspace, today=TODAY)
     assert fates(result, "alice") == {"2026-12-01/alice/1": "open"}  # alice has no later note
     assert "no git history" in " ".join(result.warnings)
 
@@ -221,7 +224,7 @@ def test_member_who_left_is_counted_up_to_leaving(group: Path) -> None:
         "    emails: [bob@example.org]\n    joined: 2026-12-01\n",
         "    emails: [bob@example.org]\n    joined: 2026-12-01\n    left: 2026-12-20\n"))
     build_tree(group, {"meetings/2026-12-01/bob.md": note_text("bob", "2026-12-01")})
-    result = ledger.build(load(GroupRepo(group)), None, today=TODAY)
+    result = ledger.build(read_group(GroupRepo(group)), today=TODAY)
     bob = result.members["bob"].attendance
     assert (bob.scheduled, bob.attended, bob.missed) == (2, 1, 1)  # 12-01 and 12-15 only
     assert result.members["alice"].attendance.scheduled == 5
@@ -278,7 +281,7 @@ def test_goal_progress_and_forecast(group: Path) -> None:
     for day, value in results.items():
         build_tree(group, {f"meetings/{day}/alice.md": note_text(
             "alice", day, results={"arr": value})})
-    result = ledger.build(load(GroupRepo(group)), None, today=TODAY)
+    result = ledger.build(read_group(GroupRepo(group)), today=TODAY)
     [goal] = result.members["alice"].goals
     assert (goal.latest, goal.latest_at) == (30000.0, dt.date(2027, 1, 12))
     assert goal.percent == pytest.approx(33.3)  # (30000 - 20000) / 30000
@@ -322,7 +325,7 @@ def test_trend_compares_quarters(group: Path) -> None:
         "meetings/2027-03-30/alice.md": note_text(
             "alice", "2027-03-30", report=[r("2027-03-23/alice/1", "done")]),
     })
-    result = ledger.build(load(GroupRepo(group)), None, today=dt.date(2027, 4, 7))
+    result = ledger.build(read_group(GroupRepo(group)), today=dt.date(2027, 4, 7))
     trend = result.members["alice"].trend
     assert (trend.last.since, trend.last.until) == (dt.date(2027, 1, 7), dt.date(2027, 4, 7))
     assert (trend.before.since, trend.before.until) == (dt.date(2026, 10, 8),

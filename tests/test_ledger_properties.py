@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from mastermind_kit import schedule
 from mastermind_kit.ledger import FATES, Ledger, MemberLedger, build
 from mastermind_kit.model import Commitment, Excuse, Group, MemberEntry, Note, Report, Source
-from mastermind_kit.repo import GroupRepo, Workspace
+from mastermind_kit.read import Workspace
+from mastermind_kit.repo import GroupRepo
 
 MEMBERS = ("ana", "ben", "cy")
 FIRST = dt.date(2026, 10, 6)  # weekly, across the end of summer time
@@ -70,7 +71,7 @@ def _numbers(member: MemberLedger) -> dict[str, Any]:
 @settings(max_examples=150, deadline=None)
 @given(workspaces(), TODAY)
 def test_every_commitment_has_exactly_one_fate(workspace: Workspace, today: dt.date) -> None:
-    ledger = build(workspace, None, today=today)
+    ledger = build(workspace, today=today)
     for member_id, member in ledger.members.items():
         made = {c.id for n in workspace.notes_of(member_id) if n.meeting <= today
                 for c in n.commitments}
@@ -89,7 +90,7 @@ def test_every_commitment_has_exactly_one_fate(workspace: Workspace, today: dt.d
 @settings(max_examples=150, deadline=None)
 @given(workspaces(), TODAY)
 def test_rates_stay_between_0_and_1(workspace: Workspace, today: dt.date) -> None:
-    ledger = build(workspace, None, today=today)
+    ledger = build(workspace, today=today)
     windows = [ledger.trend.last, ledger.trend.before]
     rates = [ledger.counts.follow_through, *(w.counts.follow_through for w in windows)]
     for member in ledger.members.values():
@@ -108,10 +109,10 @@ def test_rates_stay_between_0_and_1(workspace: Workspace, today: dt.date) -> Non
 def test_removing_a_members_notes_changes_no_one_else(
     workspace: Workspace, today: dt.date, removed: str
 ) -> None:
-    before: Ledger = build(workspace, None, today=today)
+    before: Ledger = build(workspace, today=today)
     without = Workspace(workspace.repo, workspace.group, workspace.profiles,
                         [n for n in workspace.notes if n.member != removed])
-    after = build(without, None, today=today)
+    after = build(without, today=today)
     for member_id in MEMBERS:
         if member_id != removed:
             assert _numbers(after.members[member_id]) == _numbers(before.members[member_id])

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from mastermind_kit import prep
 from mastermind_kit.load import parse_front_matter
-from mastermind_kit.repo import GroupRepo, load
+from mastermind_kit.read import read_member
+from mastermind_kit.repo import GroupRepo
 
 from conftest import build_tree, git
 
@@ -61,8 +61,12 @@ def history_group(group: Path) -> Path:
 
 
 def test_to_report_semantics(history_group: Path) -> None:
-    workspace = load(GroupRepo(history_group))
-    owed = prep.to_report(workspace, "alice", dt.date(2026, 12, 29))
+    repo = GroupRepo(history_group)
+
+    def to_report(member: str, day: dt.date) -> list:
+        return read_member(repo, member, day).carry.owed
+
+    owed = to_report("alice", dt.date(2026, 12, 29))
     assert [o.id for o in owed] == [
         # 12-01/alice/1 done, /2 partial, /4 missed: reported, so settled
         "2026-12-01/alice/3",  # not due yet: open
@@ -73,9 +77,9 @@ def test_to_report_semantics(history_group: Path) -> None:
     assert owed[0].due == dt.date(2027, 1, 26)
     assert owed[2].due == dt.date(2026, 12, 29)  # default: the next meeting
     # At the meeting of 12-15 itself, only the 12-01 commitments were owed.
-    earlier = prep.to_report(workspace, "alice", dt.date(2026, 12, 15))
+    earlier = to_report("alice", dt.date(2026, 12, 15))
     assert [o.id for o in earlier] == [f"2026-12-01/alice/{n}" for n in range(1, 6)]
-    assert prep.to_report(workspace, "bob", dt.date(2026, 12, 29))[0].id == "2026-12-15/bob/1"
+    assert to_report("bob", dt.date(2026, 12, 29))[0].id == "2026-12-15/bob/1"
 
 
 def test_prep_writes_a_note_that_check_accepts(history_group: Path, run_main) -> None:
@@ -295,9 +299,33 @@ def test_edit_opens_the_editor(history_group: Path, run_main, monkeypatch, tmp_p
     assert log.read_text().strip().endswith("meetings/2026-12-29/bob.md")
 
 
-def test_repo_with_errors_stops_prep(history_group: Path, run_main) -> None:
+def test_a_broken_note_of_another_member_does_not_stop_prep(
+    history_group: Path, run_main
+) -> None:
     build_tree(history_group, {"meetings/2026-12-15/bob.md": "---\nmember: [\n---\n"})
-    code, _, err = run_main(
-        "-C", str(history_group), "prep", "--member", "alice", "--today", TODAY
+    code, out, err = run_main(
+        "-C", str(history_group), "prep", "--member", "alice", "--today", TODAY, "--stdout"
     )
-    assert code == 2 and "meetings/2026-12-15/bob.md:" in err
+    assert (code, err) == (0, "")  # prep for alice reads only alice's files
+    assert "member: \"alice\"" in out
+
+
+def test_prep_carries_over_from_the_last_readable_note_and_says_what_it_could_not(
+    history_group: Path, run_main
+) -> None:
+    broken = history_group / "meetings/2026-12-15/alice.md"
+    broken.write_text(broken.read_text().replace("member: alice", "member: alice\nhot_seat: maybe"))
+    code, out, err = run_main(
+        "-C", str(history_group), "prep", "--member", "alice", "--today", TODAY, "--stdout"
+    )
+    assert code == 0
+    assert err.count("\n") == 1 and err.startswith("meetings/2026-12-15/alice.md:")
+    assert "skipped: hot_seat:" in err
+    assert f"(run 'mastermind -C {history_group} check meetings/2026-12-15/alice.md')" in err
+    assert "# Not carried over: your last note could not be read " \
+        "(meetings/2026-12-15/alice.md:" in out
+    # the 12-01 commitments are still owed: the report on them was in the broken note
+    assert "  - id: \"2026-12-01/alice/1\"" in out
+    code, _, _ = run_main("-C", str(history_group), "prep", "--member", "alice",
+                          "--today", TODAY, "--stdout", "--strict")
+    assert code == 1

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mastermind_kit import ledger, prep
-from mastermind_kit.repo import GroupRepo, load
+from mastermind_kit import ledger
+from mastermind_kit.read import read_group, read_member
+from mastermind_kit.repo import GroupRepo
 
 from conftest import build_tree
 
@@ -95,8 +96,8 @@ def test_a_remade_commitment_is_still_owed_a_report_as_the_summary_counts_it(gro
             extra="commitments:\n  - {id: 2026-12-15/alice/1, text: Call again,"
                   " carried_from: 2026-12-01/alice/1}\n"),
     })
-    workspace = load(GroupRepo(group))
-    owed = [o.id for o in prep.to_report(workspace, "alice", dt.date(2026, 12, 29))]
+    workspace = read_group(GroupRepo(group))
+    owed = [o.id for o in read_member(GroupRepo(group), "alice", dt.date(2026, 12, 29)).carry.owed]
     fates = {e.commitment.id: e.fate for e in ledger.fates(workspace.group, "alice", workspace.notes)}
     assert fates["2026-12-01/alice/1"] == "unreported"
     assert owed == ["2026-12-01/alice/1", "2026-12-15/alice/1"]

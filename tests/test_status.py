@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mastermind_kit import status
-from mastermind_kit.repo import GroupRepo, load
+from mastermind_kit import schedule, status
+from mastermind_kit.read import read_member
+from mastermind_kit.repo import GroupRepo
 
 from conftest import build_tree, git
 
@@ -28,6 +29,11 @@ HISTORY = {
 @pytest.fixture
 def history_group(group: Path) -> Path:
     return build_tree(group, HISTORY)
+
+
+def _status(root: Path, now: dt.datetime) -> status.Status:
+    repo = GroupRepo(root)
+    return status.status(read_member(repo, "alice", schedule.resolve(repo.group, None, now)), now)
 
 
 def test_status_json_names_next_meeting_and_to_report(history_group: Path, run_main) -> None:
@@ -99,10 +105,10 @@ def test_missing_report_entry_is_named(history_group: Path) -> None:
         )
     })
     now = dt.datetime(2026, 12, 29, 17, 30, tzinfo=dt.timezone.utc)  # 18:30 in Berlin
-    result = status.status(load(GroupRepo(history_group)), "alice", now)
+    result = _status(history_group, now)
     assert result.next_meeting == dt.date(2027, 1, 12)  # 12-29 has started
     now = dt.datetime(2026, 12, 29, 16, 30, tzinfo=dt.timezone.utc)
-    result = status.status(load(GroupRepo(history_group)), "alice", now)
+    result = _status(history_group, now)
     assert result.next_meeting == dt.date(2026, 12, 29)
     assert result.when() == "within the hour"
     assert result.empty == ["report 2026-12-01/alice/2 (missing)"]

@@ -113,12 +113,40 @@ def test_not_a_repo_warns_and_still_counts(group: Path, run_main) -> None:
     assert code == 0 and "warning: " in text and "not a git repository" in text
 
 
-def test_invalid_repo_is_one_clear_error(group: Path, run_main) -> None:
-    build_tree(group, {"meetings/2026-12-15/bob.md": note_text(
-        "bob", "2026-12-15", report=[{"id": "2026-12-01/alice/1", "status": "done"}])})
+def test_a_broken_note_is_skipped_with_one_warning(group: Path, run_main) -> None:
+    build_tree(group, {
+        "meetings/2026-12-01/alice.md": note_text(
+            "alice", "2026-12-01", commitments=[c("2026-12-01/alice/1", "Call")]),
+        "meetings/2026-12-15/bob.md": note_text(
+            "bob", "2026-12-15", report=[{"id": "2026-12-01/alice/1", "status": "done"}]),
+    })
+    code, out, err = summary(run_main, group, "--format", "json")
+    assert code == 0
+    skipped = [line for line in err.splitlines() if "skipped:" in line]
+    assert len(skipped) == 1 and "Traceback" not in err
+    assert skipped[0].startswith("meetings/2026-12-15/bob.md:5: skipped: ")
+    assert skipped[0].endswith(f"(run 'mastermind -C {group} check meetings/2026-12-15/bob.md')")
+    assert "members report only on their own" in skipped[0]
+    data = json.loads(out)
+    assert data["skipped"] == [{
+        "path": "meetings/2026-12-15/bob.md", "line": 5, "kind": "note",
+        "message": "reports on '2026-12-01/alice/1', a commitment of alice; members report "
+        "only on their own"}]
+    assert data["members"]["alice"]["made"] == 1  # the rest is counted
+    code, text, _ = summary(run_main, group)
+    assert code == 0 and "1 note skipped, numbers may be incomplete" in text
+    code, text, _ = summary(run_main, group, "--format", "markdown")
+    assert code == 0 and "1 note skipped, numbers may be incomplete" in text
+    assert summary(run_main, group, "--strict")[0] == 1
+
+
+def test_a_broken_config_stops_with_one_line_and_the_check_to_run(group: Path, run_main) -> None:
+    config = group / "mastermind.yaml"
+    config.write_text(config.read_text().replace('time: "18:00"', "time: 18:00"))
     code, out, err = summary(run_main, group)
     assert code == 2 and out == ""
-    assert err.startswith("mastermind: error: meetings/2026-12-15/bob.md:")
+    assert err.startswith("mastermind: error: mastermind.yaml:")
+    assert "run 'mastermind check mastermind.yaml'" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 

@@ -1,0 +1,79 @@
+"""A small on-disk memo for the read layer, keyed by content so it is never stale.
+
+A value is stored with the key it was computed for, and given back only for that
+exact key. Keys are built by the caller from everything the value depends on (the
+config's text, git blob ids or hashes of the files read, the parameters), never from
+modification times, so an edit, a rename, a deletion or a branch switch changes the
+key and the value is computed afresh. One file per slot (``carry-<member>.json``,
+``rotation.json``) keeps the latest value only, so the cache cannot grow.
+
+It lives in the repository's ``.git/mastermind-cache/``, which git never commits or
+pushes. Outside a git repository, or with ``MASTERMIND_NO_CACHE`` set, nothing is
+stored. A damaged or unwritable cache is ignored: it only ever costs time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from mastermind_kit import __version__
+
+# Part of every key: a new release may compute a value differently.
+VERSION = f"{__version__}/1"
+FOLDER = "mastermind-cache"
+
+
+def digest(parts: Iterable[str]) -> str:
+    """One key from many parts (each part may hold any text but a NUL)."""
+    hasher = hashlib.sha256(VERSION.encode())
+    for part in parts:
+        hasher.update(b"\0" + part.encode("utf-8", "surrogateescape"))
+    return hasher.hexdigest()
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a file with this content (so a key part is the same whether git
+    told it or the file was read)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+class Cache:
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    @classmethod
+    def for_repo(cls, root: Path) -> Cache:
+        if os.environ.get("MASTERMIND_NO_CACHE"):
+            return cls(None)
+        from mastermind_kit.history import git_dir
+
+        found = git_dir(root)
+        return cls(found / FOLDER if found is not None else None)
+
+    def get(self, slot: str, key: str) -> Any | None:
+        if self.folder is None:
+            return None
+        try:
+            with open(self.folder / f"{slot}.json", encoding="utf-8") as handle:
+                stored = json.load(handle)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(stored, dict) or stored.get("key") != key:
+            return None
+        return stored.get("value")
+
+    def put(self, slot: str, key: str, value: Any) -> None:
+        if self.folder is None:
+            return
+        from mastermind_kit.fsutil import atomic_write
+
+        text = json.dumps({"key": key, "value": value}, ensure_ascii=False)
+        # A read-only or full disk: the answer is still right, only slower next time.
+        with contextlib.suppress(OSError):
+            atomic_write(self.folder / f"{slot}.json", text)

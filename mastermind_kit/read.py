@@ -1,0 +1,397 @@
+"""The read layer: group files (and git history, where asked) in, the model out.
+
+Every command but ``check`` reads the group through here, and reads it tolerantly:
+a file with an error of its own (the rules in ``repo.py``) is left out and recorded
+as ``Skipped`` (path, line, message), and the command goes on with the rest. Only a
+broken ``mastermind.yaml`` stops a command (an ``InputError`` from ``repo.group``):
+without it there is no schedule and no member list. A broken profile loses that
+member's goals, nothing else.
+
+Three ways in, each reading only what its command needs:
+
+- ``read_group``: the whole group, and its history if asked (``summary`` and the
+  pages built from it).
+- ``read_member``: one member at one meeting: the config, their profile, their note
+  for that meeting and what they carry to it from their earlier notes (``prep``,
+  ``status``).
+- ``read_meeting``: one meeting: its notes, and the hot-seat record of the meetings
+  before it (``agenda``).
+
+What ``read_member`` and ``read_meeting`` take from earlier meetings is memoized in
+``cache.py`` under a key built from the content of every file it came from (git blob
+ids where git vouches for the file, a hash of the bytes where not), so that a member's
+ten years of notes are parsed once, not on every ``status``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mastermind_kit import schedule
+from mastermind_kit.cache import Cache, blob_id, digest
+from mastermind_kit.errors import UsageError
+from mastermind_kit.model import AgendaRecord, Group, Note, Profile, Skipped, date_of
+from mastermind_kit.repo import MEETINGS, GroupRepo, Loaded
+
+if TYPE_CHECKING:
+    from mastermind_kit.history import History
+    from mastermind_kit.ledger import CarryOver
+
+# How many meetings before an agenda's meeting the hot-seat rotation looks back at.
+ROTATION_WINDOW = 26
+
+
+@dataclass
+class Workspace:
+    """The group as read: config, the usable profiles and notes (date order), agenda
+    records, what was skipped, and the git history when it was asked for."""
+
+    repo: GroupRepo
+    group: Group
+    profiles: dict[str, Profile]
+    notes: list[Note]
+    agendas: dict[dt.date, AgendaRecord] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+    history: History | None = None
+
+    def notes_of(self, member: str) -> list[Note]:
+        return [n for n in self.notes if n.member == member]
+
+
+def skipped_from(loaded: Loaded, kind: str) -> Skipped:
+    first = loaded.first_error()
+    if first is None:  # pragma: no cover - only files with an error are skipped
+        return Skipped(loaded.path, 1, "cannot be read", kind)
+    return Skipped(loaded.path, first.line, first.message, kind)
+
+
+@contextmanager
+def bulk_reading() -> Iterator[None]:
+    """Reading thousands of notes makes hundreds of thousands of small objects that all
+    live to the end; the cyclic collector would rescan them again and again and free
+    nothing (a fifth of a whole-repo read). Collect rarely while reading."""
+    before = gc.get_threshold()
+    gc.set_threshold(200_000, 50, 1_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def whoami(repo: GroupRepo, group: Group, member: str | None) -> str:
+    """The member a command is about: ``--member``, else the git ``user.email`` of the
+    repo matched against the members' emails, else a UsageError listing the members."""
+    ids = ", ".join(m.id for m in group.members) or "none"
+    if member is not None:
+        if group.member(member) is None:
+            raise UsageError(f"no member {member!r} in mastermind.yaml (members: {ids})")
+        return member
+    from mastermind_kit.history import config_get
+
+    email = config_get(repo.root, "user.email")
+    if email:
+        found = group.member_by_email(email)
+        if found is not None:
+            return found.id
+        raise UsageError(
+            f"your git user.email {email} is not in any member's emails",
+            hint=f"use --member ID (members: {ids}), or add the email to mastermind.yaml",
+        )
+    raise UsageError(
+        "cannot tell who you are: git user.email is not set",
+        hint=f"use --member ID (members: {ids})",
+    )
+
+
+# -- the whole group ----------------------------------------------------------------------------
+
+
+def read_group(repo: GroupRepo, *, history: bool = False) -> Workspace:
+    """Every usable file of the group; with ``history``, one pass over its git log."""
+    group = repo.group
+    skipped: list[Skipped] = []
+    profiles: dict[str, Profile] = {}
+    for member in group.members:
+        profile = _profile(repo, member.id, skipped)
+        if profile is not None:
+            profiles[member.id] = profile
+    notes: list[Note] = []
+    with bulk_reading():
+        paths = list(repo.note_paths())
+        for done, path in enumerate(paths):
+            if repo.progress is not None:
+                repo.progress(done, len(paths))
+            if repo.classify(path)[1] is None:
+                continue  # a stray folder: check warns about it
+            note, loaded = repo.note_at(path)
+            if note is not None:
+                notes.append(note)
+            else:
+                skipped.append(skipped_from(loaded, "note"))
+        if repo.progress is not None:
+            repo.progress(len(paths), len(paths))
+    agendas: dict[dt.date, AgendaRecord] = {}
+    for path in repo.agenda_paths():
+        record = _agenda(repo, path, skipped)
+        if record is not None:
+            agendas[record.meeting] = record
+    notes.sort(key=lambda n: (n.meeting, n.member))
+    found = None
+    if history:
+        from mastermind_kit import history as git_history
+
+        found = git_history.read(repo.root)
+    return Workspace(repo, group, profiles, notes, agendas, _sorted(skipped), found)
+
+
+def _profile(repo: GroupRepo, member: str, skipped: list[Skipped]) -> Profile | None:
+    profile, loaded = repo.profile(member)
+    if profile is None and loaded.first_error() is not None:
+        skipped.append(skipped_from(loaded, "profile"))
+    return profile
+
+
+def _agenda(repo: GroupRepo, path: Path, skipped: list[Skipped]) -> AgendaRecord | None:
+    record, loaded = repo.agenda_at(path)
+    if record is None and loaded.first_error() is not None:
+        skipped.append(skipped_from(loaded, "agenda"))
+    return record
+
+
+def _sorted(skipped: list[Skipped]) -> list[Skipped]:
+    return sorted(set(skipped), key=lambda s: (s.path.as_posix(), s.line))
+
+
+# -- one member at one meeting ------------------------------------------------------------------
+
+
+@dataclass
+class MemberView:
+    """What ``prep`` and ``status`` need of one member for one meeting."""
+
+    repo: GroupRepo
+    group: Group
+    member: str
+    meeting: dt.date
+    profile: Profile | None
+    note: Note | None  # their note for the meeting, when it exists and is usable
+    note_exists: bool
+    carry: CarryOver
+    previous: Note | None  # their last readable note before the meeting (its body is carried)
+    not_carried: Skipped | None  # their latest earlier note, when it could not be read
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def read_member(repo: GroupRepo, member: str, meeting: dt.date) -> MemberView:
+    """The config, ``member``'s profile, their note for ``meeting``, and what they carry
+    to it from their earlier notes (memoized by content: see the module's docstring)."""
+    group = repo.group
+    skipped: list[Skipped] = []
+    profile = _profile(repo, member, skipped)
+    path = repo.note_path(meeting, member)
+    exists = os.path.lexists(path)
+    note = None
+    if exists:
+        note, loaded = repo.note_at(path)
+        if note is None:
+            skipped.append(skipped_from(loaded, "note"))
+    earlier = repo.member_note_paths(member, before=meeting)
+    carry, earlier_skipped = _carry(repo, group, member, meeting, earlier)
+    skipped.extend(earlier_skipped)
+    previous = None
+    if carry.previous is not None:
+        previous = repo.note_at(repo.note_path(carry.previous, member))[0]
+    latest = repo.rel(earlier[-1]) if earlier else None
+    not_carried = next((s for s in earlier_skipped if s.path == latest), None)
+    return MemberView(repo, group, member, meeting, profile, note, exists, carry, previous,
+                      not_carried, _sorted(skipped))
+
+
+def _carry(
+    repo: GroupRepo, group: Group, member: str, meeting: dt.date, paths: list[Path]
+) -> tuple[CarryOver, list[Skipped]]:
+    from mastermind_kit import ledger
+
+    cache = Cache.for_repo(repo.root)
+    key = None
+    if cache.folder is not None:
+        ids = _content_ids(repo, paths, [f"{MEETINGS}/*/{member}.md"])
+        if ids is not None:
+            key = digest(["carry", _config_key(repo), member, meeting.isoformat(), *ids])
+            stored = cache.get(f"carry-{member}", key)
+            if stored is not None:
+                try:
+                    return (ledger.CarryOver.from_json(member, stored["carry"]),
+                            [_skipped_from_json(s) for s in stored["skipped"]])
+                except (KeyError, TypeError, ValueError, IndexError):
+                    pass  # written by another version: computed afresh below
+    notes: list[Note] = []
+    skipped: list[Skipped] = []
+    with bulk_reading():
+        for path in paths:
+            note, loaded = repo.note_at(path)
+            if note is not None:
+                notes.append(note)
+            else:
+                skipped.append(skipped_from(loaded, "note"))
+    carry = ledger.carry_over(group, member, notes, meeting)
+    if key is not None:
+        cache.put(f"carry-{member}", key,
+                  {"carry": carry.to_json(), "skipped": [s.to_json() for s in skipped]})
+    return carry, skipped
+
+
+# -- one meeting --------------------------------------------------------------------------------
+
+
+@dataclass
+class Attended:
+    """Who came to an earlier meeting (had a readable note) and asked for the hot seat."""
+
+    member: str
+    requested: bool
+
+
+@dataclass
+class MeetingView:
+    """What ``agenda`` needs of one meeting: its notes, and for each of the
+    ``ROTATION_WINDOW`` meetings before it either its agenda's record of who had the
+    hot seat or who attended (to replay the rotation where no agenda was written)."""
+
+    repo: GroupRepo
+    group: Group
+    meeting: dt.date
+    notes: dict[str, Note]  # member -> their usable note for the meeting
+    records: dict[dt.date, list[str]]  # earlier meeting -> hot seats, from its agenda.md
+    attended: dict[dt.date, list[Attended]]  # earlier meetings without such a record
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def read_meeting(repo: GroupRepo, meeting: dt.date) -> MeetingView:
+    group = repo.group
+    skipped: list[Skipped] = []
+    notes: dict[str, Note] = {}
+    for member in group.members:
+        path = repo.note_path(meeting, member.id)
+        if os.path.lexists(path):
+            note, loaded = repo.note_at(path)
+            if note is not None:
+                notes[member.id] = note
+            else:
+                skipped.append(skipped_from(loaded, "note"))
+    window = schedule.meetings(group, until=meeting - dt.timedelta(days=1))[-ROTATION_WINDOW:]
+    records, attended, earlier = _rotation(repo, group, window)
+    return MeetingView(repo, group, meeting, notes, records, attended,
+                       _sorted([*skipped, *earlier]))
+
+
+def _rotation(
+    repo: GroupRepo, group: Group, window: list[dt.date]
+) -> tuple[dict[dt.date, list[str]], dict[dt.date, list[Attended]], list[Skipped]]:
+    cache = Cache.for_repo(repo.root)
+    files = [
+        path
+        for day in window
+        if os.path.isdir(folder := repo.meeting_dir(day))
+        for path in sorted(folder.iterdir())
+        if path.name.endswith(".md")
+    ]
+    key = None
+    if cache.folder is not None:
+        ids = _content_ids(repo, files, [f"{MEETINGS}/{day}/" for day in window])
+        if ids is not None:
+            key = digest(["rotation", _config_key(repo), *map(str, window), *ids])
+            stored = cache.get("rotation", key)
+            if stored is not None:
+                try:
+                    return _rotation_from_json(stored)
+                except (KeyError, TypeError, ValueError):
+                    pass
+    records: dict[dt.date, list[str]] = {}
+    attended: dict[dt.date, list[Attended]] = {}
+    skipped: list[Skipped] = []
+    for day in window:
+        path = repo.agenda_path(day)
+        record = _agenda(repo, path, skipped) if os.path.lexists(path) else None
+        if record is not None and record.hot_seats is not None:
+            records[day] = list(record.hot_seats)
+            continue
+        came = []
+        for member in group.members:
+            note_path = repo.note_path(day, member.id)
+            if not os.path.lexists(note_path):
+                continue
+            note, loaded = repo.note_at(note_path)
+            if note is None:
+                skipped.append(skipped_from(loaded, "note"))
+                continue
+            came.append(Attended(member.id, note.hot_seat))
+        attended[day] = came
+    result = (records, attended, skipped)
+    if key is not None:
+        cache.put("rotation", key, _rotation_to_json(*result))
+    return result
+
+
+def _rotation_to_json(
+    records: dict[dt.date, list[str]], attended: dict[dt.date, list[Attended]],
+    skipped: list[Skipped],
+) -> dict[str, Any]:
+    return {
+        "records": {d.isoformat(): seats for d, seats in records.items()},
+        "attended": {d.isoformat(): [[a.member, a.requested] for a in came]
+                     for d, came in attended.items()},
+        "skipped": [s.to_json() for s in skipped],
+    }
+
+
+def _rotation_from_json(
+    data: dict[str, Any],
+) -> tuple[dict[dt.date, list[str]], dict[dt.date, list[Attended]], list[Skipped]]:
+    records = {date_of(d): list(seats) for d, seats in data["records"].items()}
+    attended = {date_of(d): [Attended(m, bool(r)) for m, r in came]
+                for d, came in data["attended"].items()}
+    return records, attended, [_skipped_from_json(s) for s in data["skipped"]]
+
+
+# -- content keys -------------------------------------------------------------------------------
+
+
+def _config_key(repo: GroupRepo) -> str:
+    doc = repo.config.doc
+    assert doc is not None  # repo.group succeeded
+    return blob_id(doc.text.encode("utf-8"))
+
+
+def _content_ids(repo: GroupRepo, paths: list[Path], pathspecs: list[str]) -> list[str] | None:
+    """``path:id`` for each file, the id naming its content: the blob id git vouches for,
+    else the blob id of the bytes read here. None when some file cannot be named by its
+    content (a symlink, a file outside the repo, unreadable): then nothing is cached."""
+    from mastermind_kit.history import known_blobs
+
+    known = known_blobs(repo.root, pathspecs) or {}
+    ids = []
+    for path in paths:
+        rel = repo.rel(path).as_posix()
+        blob = known.get(rel)
+        if blob is None:
+            if path.is_symlink() or not repo.is_inside(path) or not path.is_file():
+                return None
+            try:
+                blob = blob_id(path.read_bytes())
+            except OSError:
+                return None
+        ids.append(f"{rel}:{blob}")
+    return ids
+
+
+def _skipped_from_json(data: dict[str, Any]) -> Skipped:
+    return Skipped(Path(data["path"]), int(data["line"]), str(data["message"]),
+                   str(data.get("kind", "note")))
