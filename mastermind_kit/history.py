@@ -406,6 +406,7 @@ class _Builder:
         self.signatures = signatures
         self.commit: Commit | None = None
         self.pending: list[str] | None = None  # a raw entry waiting for its paths
+        self.deleted: dict[str, FileHistory] = {}  # by the path they were deleted at
 
     def feed(self, token: str) -> None:
         if self.pending is not None:
@@ -474,12 +475,22 @@ class _Builder:
         change = Change(self.commit, status, path, None, old, new)
         if status == "A" or path not in files:
             self._replace(path)
-            files[path] = FileHistory(path, [change])
+            # Deleted and added again: one lineage, so that its first commit is the
+            # earliest that added the file (a note is not "prepared" by re-adding it).
+            lineage = self.deleted.pop(path, None)
+            if lineage is not None:
+                self.history.removed.remove(lineage)
+                lineage.deleted = False
+                lineage.changes.append(change)
+            else:
+                lineage = FileHistory(path, [change])
+            files[path] = lineage
         elif status == "D":
             lineage = files.pop(path)
             lineage.changes.append(change)
             lineage.deleted = True
             self.history.removed.append(lineage)
+            self.deleted[path] = lineage
         else:
             files[path].changes.append(change)
 

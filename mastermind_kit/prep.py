@@ -182,23 +182,11 @@ def _number(value: float | None) -> str | None:
 
 def _validate(repo: GroupRepo, path: Path, text: str, member: str, meeting: dt.date) -> None:
     """The rendered note must read back as a valid note of this member and meeting."""
-    from mastermind_kit import schema
-    from mastermind_kit.load import parse_front_matter
+    from mastermind_kit.read import note_text_problem
 
-    shown = repo.rel(path)
-    try:
-        doc = parse_front_matter(text, shown)
-    except InputError as error:
+    problem = note_text_problem(repo.rel(path), text, member, meeting)
+    if problem is not None:
         raise InputError(
-            f"the note template produced text that is not a valid note: {error.message}",
+            f"the note template produced an invalid note ({problem}); nothing was written",
             path=Path("templates") / TEMPLATE,
-        ) from None
-    errors = [f for f in schema.validate(doc, "note") if f.severity == "error"]
-    data = doc.data if isinstance(doc.data, dict) else {}
-    if not errors and (data.get("member"), data.get("meeting")) == (member, meeting.isoformat()):
-        return
-    detail = errors[0].message if errors else "member or meeting do not match"
-    raise InputError(
-        f"the note template produced an invalid note ({detail}); nothing was written",
-        path=Path("templates") / TEMPLATE,
-    )
+        )

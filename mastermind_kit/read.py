@@ -184,9 +184,16 @@ class MemberView:
     note: Note | None  # their note for the meeting, when it exists and is usable
     note_exists: bool
     carry: CarryOver
-    previous: Note | None  # their last readable note before the meeting (its body is carried)
     not_carried: Skipped | None  # their latest earlier note, when it could not be read
     skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def previous(self) -> Note | None:
+        """Their last readable note before the meeting (its action plan is carried
+        over); read only when asked for."""
+        if self.carry.previous is None:
+            return None
+        return self.repo.note_at(self.repo.note_path(self.carry.previous, self.member))[0]
 
 
 def read_member(repo: GroupRepo, member: str, meeting: dt.date) -> MemberView:
@@ -205,13 +212,10 @@ def read_member(repo: GroupRepo, member: str, meeting: dt.date) -> MemberView:
     earlier = repo.member_note_paths(member, before=meeting)
     carry, earlier_skipped = _carry(repo, group, member, meeting, earlier)
     skipped.extend(earlier_skipped)
-    previous = None
-    if carry.previous is not None:
-        previous = repo.note_at(repo.note_path(carry.previous, member))[0]
     latest = repo.rel(earlier[-1]) if earlier else None
     not_carried = next((s for s in earlier_skipped if s.path == latest), None)
-    return MemberView(repo, group, member, meeting, profile, note, exists, carry, previous,
-                      not_carried, _sorted(skipped))
+    return MemberView(repo, group, member, meeting, profile, note, exists, carry, not_carried,
+                      _sorted(skipped))
 
 
 def _carry(
@@ -246,6 +250,26 @@ def _carry(
         cache.put(f"carry-{member}", key,
                   {"carry": carry.to_json(), "skipped": [s.to_json() for s in skipped]})
     return carry, skipped
+
+
+def note_text_problem(shown: Path, text: str, member: str, meeting: dt.date) -> str | None:
+    """Why ``text`` (a note about to be written) would not read back as a valid note of
+    ``member`` for ``meeting``; None when it would."""
+    from mastermind_kit import schema
+    from mastermind_kit.errors import InputError
+    from mastermind_kit.load import parse_front_matter
+
+    try:
+        doc = parse_front_matter(text, shown)
+    except InputError as error:
+        return f"not a valid note: {error.message}"
+    errors = [f for f in schema.validate(doc, "note") if f.severity == "error"]
+    if errors:
+        return errors[0].message
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if (data.get("member"), data.get("meeting")) != (member, meeting.isoformat()):
+        return "member or meeting do not match"
+    return None
 
 
 # -- one meeting --------------------------------------------------------------------------------

@@ -80,3 +80,17 @@ def test_one_note_reads_only_what_it_refers_to(group: Path, run_main) -> None:
     assert "2026-12-01/alice/1'" not in out
     code, out, _ = run_main("check", cwd=group)
     assert "meetings/2026-12-15/bob.md:3:" in out
+
+
+def test_an_excused_date_after_the_member_left_is_a_warning(group: Path, run_main) -> None:
+    config = group / "mastermind.yaml"
+    text = config.read_text().replace(
+        "    emails: [bob@example.org]\n    joined: 2026-12-01\n",
+        "    emails: [bob@example.org]\n    joined: 2026-12-01\n    left: 2026-12-10\n")
+    config.write_text(text.replace("members:", "excused:\n  - {member: bob, meeting: 2026-12-15}\n"
+                                   "members:"))
+    code, out, _ = run_main("-C", str(group), "check")
+    assert code == 0
+    assert "mastermind.yaml:10:1: warning: excused date 2026-12-15 is outside bob's membership" in out
+    assert "[not-member-then]" in out
+    assert run_main("-C", str(group), "check", "--strict")[0] == 1

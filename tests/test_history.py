@@ -57,6 +57,22 @@ def test_deleted_and_uncommitted_files(git_group: Path) -> None:
     assert found.first_committed("meetings/2026-12-01/alice.md") is None  # not committed
 
 
+def test_a_note_deleted_and_added_again_was_first_committed_when_first_added(
+    git_group: Path,
+) -> None:
+    path = "meetings/2026-12-01/bob.md"
+    build_tree(git_group, {path: note_text("bob", "2026-12-01")})
+    commit(git_group, "bob", when="2026-11-30T10:00:00+01:00", author=BOB)
+    git(git_group, "rm", "-q", path)
+    commit(git_group, "remove", when="2026-12-01T09:00:00+01:00", author=BOB)
+    build_tree(git_group, {path: note_text("bob", "2026-12-01", "again\n")})
+    commit(git_group, "again", when="2026-12-02T10:00:00+01:00", author=BOB)
+    found = history.read(git_group)
+    assert found.first_committed(path) == when("2026-11-30T10:00:00+01:00")
+    assert not found.removed
+    assert [ch.status for ch in found.files[path].changes] == ["A", "D", "A"]
+
+
 def test_not_a_repo_and_no_commits(group: Path) -> None:
     found = history.read(group)
     assert not found.available and found.files == {}
@@ -173,6 +189,12 @@ def test_git_processes_do_not_grow_with_history(git_group: Path, git_calls: Path
                           "--format", "json")
     assert code == 0
     small_summary = _count(git_calls)
+    one_member = [("status", "--member", "alice"), ("prep", "--member", "alice", "--stdout"),
+                  ("agenda",)]
+    small_one = []
+    for args in one_member:
+        assert run_main("-C", str(git_group), *args, "--today", "2027-06-01")[0] == 0
+        small_one.append(_count(git_calls))
 
     _grow(git_group, 2, 10)  # five times the notes and commits
     _count(git_calls)
@@ -183,6 +205,9 @@ def test_git_processes_do_not_grow_with_history(git_group: Path, git_calls: Path
     assert _count(git_calls) == small_audit == 3  # rev-parse + log + cat-file --batch
     run_main("-C", str(git_group), "summary", "--today", "2027-06-01", "--format", "json")
     assert _count(git_calls) == small_summary == 2
+    for args, small in zip(one_member, small_one, strict=True):
+        run_main("-C", str(git_group), *args, "--today", "2027-06-01")
+        assert _count(git_calls) == small == 2  # ls-files + diff-files (the cache key)
 
 
 def test_fast_import_writes_a_whole_history(tmp_path: Path, group: Path) -> None:

@@ -122,6 +122,19 @@ def test_prep_writes_a_note_that_check_accepts(history_group: Path, run_main) ->
     assert "0 error(s)" in out
 
 
+def test_last_times_update_is_news_and_is_not_carried_over(history_group: Path, run_main) -> None:
+    last = history_group / "meetings/2026-12-15/alice.md"
+    last.write_text(last.read_text() + "\n## Update\n\nSigned two customers.\n\n"
+                    "## Team\n\nStill hiring.\n")
+    code, out, _ = run_main("-C", str(history_group), "prep", "--member", "alice",
+                            "--today", TODAY, "--stdout")
+    assert code == 0
+    body = parse_front_matter(out, Path("x.md")).body
+    assert "Signed two customers" not in body  # news last time, not this time
+    assert "## Update\n\nWhat happened since last time.\n\n## Team\n\nStill hiring." in body
+    assert "1. Ship pricing" in body  # the plan is still current
+
+
 def test_second_run_refuses_and_leaves_the_file(history_group: Path, run_main) -> None:
     args = ("-C", str(history_group), "prep", "--member", "alice", "--today", TODAY)
     assert run_main(*args)[0] == 0

@@ -167,3 +167,23 @@ def test_schedule_command_lists_who_has_a_note(group: Path, run_main) -> None:
     assert "excused: bob" in lines[3]
     code, _, err = run_main("-C", str(group), "schedule", "--next", "-1")
     assert code == 2 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--meeting", "20261201"],
+        ["--meeting", "2026-W49-2"],
+        ["--meeting", "2026-12-1"],
+        ["--today", "20261120"],
+        ["--today", "2026-W47-5"],
+    ],
+)
+@pytest.mark.parametrize("command", ["prep", "agenda"])
+def test_one_date_parser_for_every_option(
+    group: Path, run_main, command: str, args: list[str]
+) -> None:
+    code, out, err = run_main("-C", str(group), command, "--member", "alice", *args) \
+        if command == "prep" else run_main("-C", str(group), command, *args)
+    assert code == 2 and out == ""
+    assert "is not a date (YYYY-MM-DD)" in err and "Traceback" not in err

@@ -53,6 +53,11 @@ def test_status_json_names_next_meeting_and_to_report(history_group: Path, run_m
         "path": "meetings/2026-12-29/alice.md", "exists": False, "empty": [],
     }
     assert "to_report" in data["legend"]
+    # one rule, stated once: what status lists is what prep asks for and the summary counts
+    from mastermind_kit.ledger import DEFINITIONS
+
+    assert data["legend"]["to_report"] == DEFINITIONS["to_report"]
+    assert "does not settle the old one" in DEFINITIONS["to_report"]
     assert data["commitments"][1]["due"] == "2027-02-09"
 
 

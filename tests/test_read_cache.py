@@ -1,0 +1,156 @@
+"""The read layer's cache can never give a stale answer.
+
+What prep and status carry over from a member's earlier notes (and the hot-seat record
+agenda replays) is kept in .git/mastermind-cache/ under a key made of the content of
+every file it came from. Each test below changes the files in a way a member would
+(an edit, committed or not, of the same size in the same second; a rename; a
+deletion; a branch switch) and checks the answer follows.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import build_tree, commit, git
+
+TODAY = "2026-12-20"  # next meeting: 2026-12-29
+
+
+def note(member: str, meeting: str, front: str = "") -> str:
+    return f"---\nmember: {member}\nmeeting: {meeting}\n{front}---\n"
+
+
+@pytest.fixture
+def repo(git_group: Path) -> Path:
+    build_tree(git_group, {
+        "meetings/2026-12-01/alice.md": note(
+            "alice", "2026-12-01",
+            "commitments:\n  - {id: 2026-12-01/alice/1, text: Call}\n"
+            "  - {id: 2026-12-01/alice/2, text: Write}\n"),
+        "meetings/2026-12-15/alice.md": note(
+            "alice", "2026-12-15", "report:\n  - {id: 2026-12-01/alice/1, status: partial}\n"),
+    })
+    commit(git_group, "alice", when="2026-12-15T10:00:00+01:00")
+    return git_group
+
+
+def owed(run_main, root: Path, member: str = "alice") -> list[str]:
+    code, out, err = run_main("-C", str(root), "status", "--member", member, "--today", TODAY,
+                              "--format", "json")
+    assert code == 0, err
+    result: list[str] = json.loads(out)["to_report"]
+    return result
+
+
+CACHE = ".git/mastermind-cache/carry-alice.json"
+
+
+def test_the_cache_is_used_and_lives_inside_git(repo: Path, run_main) -> None:
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+    assert (repo / CACHE).is_file()
+    assert git(repo, "status", "--porcelain") == ""  # nothing to commit, nothing ignored
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+
+
+def test_an_edit_of_the_same_size_in_the_same_second_is_seen(repo: Path, run_main) -> None:
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+    path = repo / "meetings/2026-12-15/alice.md"
+    before = path.read_bytes()
+    path.write_bytes(before.replace(b"2026-12-01/alice/1", b"2026-12-01/alice/2"))
+    assert len(path.read_bytes()) == len(before)
+    assert owed(run_main, repo) == ["2026-12-01/alice/1"]  # uncommitted
+    commit(repo, "fix", when="2026-12-16T10:00:00+01:00")
+    assert owed(run_main, repo) == ["2026-12-01/alice/1"]
+
+
+def test_a_new_untracked_note_is_seen(repo: Path, run_main) -> None:
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+    build_tree(repo, {"meetings/2026-12-15/alice.md": note(
+        "alice", "2026-12-15",
+        "report:\n  - {id: 2026-12-01/alice/1, status: done}\n"
+        "  - {id: 2026-12-01/alice/2, status: done}\n")})
+    assert owed(run_main, repo) == []
+
+
+def test_a_deletion_and_a_rename_are_seen(repo: Path, run_main) -> None:
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+    git(repo, "rm", "-q", "meetings/2026-12-15/alice.md")
+    assert owed(run_main, repo) == ["2026-12-01/alice/1", "2026-12-01/alice/2"]
+    git(repo, "reset", "-q", "--hard")
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+    # renamed out of the group's layout: no longer a note of hers
+    git(repo, "mv", "meetings/2026-12-15/alice.md", "meetings/2026-12-15/alice.md.old")
+    assert owed(run_main, repo) == ["2026-12-01/alice/1", "2026-12-01/alice/2"]
+
+
+def test_a_branch_switch_is_seen(repo: Path, run_main) -> None:
+    git(repo, "checkout", "-q", "-b", "other")
+    build_tree(repo, {"meetings/2026-12-15/alice.md": note(
+        "alice", "2026-12-15", "report:\n  - {id: 2026-12-01/alice/2, status: done}\n")})
+    commit(repo, "other", when="2026-12-16T10:00:00+01:00")
+    assert owed(run_main, repo) == ["2026-12-01/alice/1"]
+    git(repo, "checkout", "-q", "main")
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+    git(repo, "checkout", "-q", "other")
+    assert owed(run_main, repo) == ["2026-12-01/alice/1"]
+
+
+def test_a_config_change_is_seen(repo: Path, run_main) -> None:
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+    config = repo / "mastermind.yaml"
+    # 12-15 no longer takes place: that note is off the schedule, so it is skipped
+    config.write_text(config.read_text().replace("members:", "skip: [2026-12-15]\nmembers:"))
+    code, out, err = run_main("-C", str(repo), "status", "--member", "alice", "--today", TODAY,
+                              "--format", "json")
+    assert code == 0 and "2026-12-15 is not a meeting date" in err
+    assert json.loads(out)["to_report"] == ["2026-12-01/alice/1", "2026-12-01/alice/2"]
+
+
+def test_a_damaged_cache_is_ignored_and_the_switch_turns_it_off(
+    repo: Path, run_main, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+    (repo / CACHE).write_text("{not json")
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+    stored = json.loads((repo / CACHE).read_text())
+    stored["value"]["carry"]["owed"] = [["forged"]]  # right key, unreadable value
+    (repo / CACHE).write_text(json.dumps(stored))
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+    (repo / CACHE).unlink()
+    monkeypatch.setenv("MASTERMIND_NO_CACHE", "1")
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+    assert not (repo / CACHE).exists()
+
+
+def test_a_note_reached_through_a_symlink_is_never_cached(repo: Path, run_main) -> None:
+    target = repo / "elsewhere.md"
+    target.write_text(note("alice", "2026-12-15",
+                           "report:\n  - {id: 2026-12-01/alice/2, status: done}\n"))
+    link = repo / "meetings/2026-12-15/alice.md"
+    link.unlink()
+    link.symlink_to(target)
+    assert owed(run_main, repo) == ["2026-12-01/alice/1"]
+    target.write_text(note("alice", "2026-12-15",
+                           "report:\n  - {id: 2026-12-01/alice/1, status: done}\n"))
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+
+
+def test_the_agenda_rotation_follows_a_new_record(git_group: Path, run_main) -> None:
+    members = ("alice", "bob")
+    build_tree(git_group, {f"meetings/2026-12-01/{m}.md": note(m, "2026-12-01") for m in members})
+    commit(git_group, "notes", when="2026-12-01T10:00:00+01:00")
+
+    def order() -> list[str]:
+        code, out, err = run_main("-C", str(git_group), "agenda", "--meeting", "2026-12-15",
+                                  "--format", "json")
+        assert code == 0, err
+        result: list[str] = json.loads(out)["hot_seat_order"]
+        return result
+
+    assert order() == ["alice", "bob"]  # both had it on 12-01 (as planned): a tie
+    build_tree(git_group, {"meetings/2026-12-01/agenda.md": (
+        "---\nmeeting: 2026-12-01\nhot_seat_order: [alice, bob]\nhot_seats: [alice]\n---\n")})
+    assert order() == ["bob", "alice"]  # the record says only alice had it
