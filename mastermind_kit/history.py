@@ -477,14 +477,14 @@ class _Builder:
             self._replace(path)
             # Deleted and added again: one lineage, so that its first commit is the
             # earliest that added the file (a note is not "prepared" by re-adding it).
-            lineage = self.deleted.pop(path, None)
-            if lineage is not None:
-                self.history.removed.remove(lineage)
-                lineage.deleted = False
-                lineage.changes.append(change)
+            earlier = self.deleted.pop(path, None)
+            if earlier is not None:
+                self.history.removed.remove(earlier)
+                earlier.deleted = False
+                earlier.changes.append(change)
+                files[path] = earlier
             else:
-                lineage = FileHistory(path, [change])
-            files[path] = lineage
+                files[path] = FileHistory(path, [change])
         elif status == "D":
             lineage = files.pop(path)
             lineage.changes.append(change)
