@@ -51,8 +51,6 @@ class Cache:
     def for_repo(cls, root: Path) -> Cache:
         if os.environ.get("MASTERMIND_NO_CACHE"):
             return cls(None)
-        from mastermind_kit.history import git_dir
-
         found = git_dir(root)
         return cls(found / FOLDER if found is not None else None)
 
@@ -77,3 +75,64 @@ class Cache:
         # A read-only or full disk: the answer is still right, only slower next time.
         with contextlib.suppress(OSError):
             atomic_write(self.folder / f"{slot}.json", text)
+
+
+class Memo:
+    """A bounded map from content keys to small JSON values, kept in one slot: for
+    results that are cheap to store and dear to compute (a file's shape findings need
+    the JSON Schema validator, which costs more to import than to run). The least
+    recently used entries go first once there are ``limit``."""
+
+    def __init__(self, cache: Cache, slot: str, limit: int = 256) -> None:
+        self.cache = cache
+        self.slot = slot
+        self.limit = limit
+        self._entries: dict[str, Any] | None = None
+        self._changed = False
+
+    def _all(self) -> dict[str, Any]:
+        if self._entries is None:
+            stored = self.cache.get(self.slot, VERSION)
+            self._entries = stored if isinstance(stored, dict) else {}
+        return self._entries
+
+    def get(self, key: str) -> Any | None:
+        entries = self._all()
+        value = entries.pop(key, None)
+        if value is not None:
+            # Most recently used last; saved with the next change, not for this alone.
+            entries[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        entries = self._all()
+        entries.pop(key, None)
+        entries[key] = value
+        while len(entries) > self.limit:
+            del entries[next(iter(entries))]
+        self._changed = True
+
+    def save(self) -> None:
+        if self._changed and self._entries is not None:
+            self.cache.put(self.slot, VERSION, self._entries)
+            self._changed = False
+
+
+def git_dir(root: Path) -> Path | None:
+    """The ``.git`` folder of the repository holding ``root``, found on disk without
+    running git (a worktree's ``.git`` file is followed); None outside a repository."""
+    for folder in (root, *root.parents):
+        dot = folder / ".git"
+        if dot.is_dir():
+            return dot
+        if dot.is_file():
+            try:
+                text = dot.read_text(encoding="utf-8", errors="replace").strip()
+            except OSError:
+                return None
+            if not text.startswith("gitdir:"):
+                return None
+            target = Path(text[len("gitdir:"):].strip())
+            target = target if target.is_absolute() else folder / target
+            return target if target.is_dir() else None
+    return None

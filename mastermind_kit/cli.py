@@ -38,6 +38,8 @@ def _repo(ctx: click.Context, hint: list[Path] | None = None) -> Any:
     repo = _find_repo(ctx, hint)
     if sys.stderr.isatty():
         repo.progress = _Progress()
+    repo.remember_shapes()
+    ctx.call_on_close(repo.save)
     return repo
 
 

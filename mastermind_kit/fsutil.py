@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from mastermind_kit.errors import ExistsError, UsageError
@@ -16,6 +15,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
     Readers see the old file or the new one, never half of it; a crash leaves no
     partial file behind.
     """
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

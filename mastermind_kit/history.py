@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import os
 import subprocess
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,26 +116,6 @@ def known_blobs(root: Path, pathspecs: Sequence[str]) -> dict[str, str] | None:
         if len(fields) == 3 and fields[0] in _REGULAR and fields[2] == "0" and path not in dirty:
             blobs[path] = fields[1]
     return blobs
-
-
-def git_dir(root: Path) -> Path | None:
-    """The ``.git`` folder of the repository holding ``root`` (found without running git;
-    a worktree's ``.git`` file is followed), or None."""
-    for folder in (root, *root.parents):
-        dot = folder / ".git"
-        if dot.is_dir():
-            return dot
-        if dot.is_file():
-            try:
-                text = dot.read_text(encoding="utf-8", errors="replace").strip()
-            except OSError:
-                return None
-            if text.startswith("gitdir:"):
-                target = Path(text[len("gitdir:"):].strip())
-                target = target if target.is_absolute() else folder / target
-                return target if target.is_dir() else None
-            return None
-    return None
 
 
 def init(path: Path) -> None:
@@ -351,6 +330,8 @@ def read(root: Path, *, signatures: bool = False) -> History:
         )
     if history.detached:
         history.warnings.append("HEAD is detached: reading the history of the checked-out commit")
+    import tempfile
+
     fields = _FIELDS + (_SIGNATURE_FIELDS if signatures else ())
     fmt = "%x1e" + "%x1f".join(fields)
     args = [
@@ -503,6 +484,8 @@ class _Builder:
 
 def read_blobs(root: Path, blob_ids: Iterable[str]) -> dict[str, bytes]:
     """The contents of many blobs through ONE ``git cat-file --batch`` process."""
+    import tempfile
+
     wanted = list(dict.fromkeys(blob_ids))
     if not wanted:
         return {}

@@ -184,7 +184,7 @@ def _validate(repo: GroupRepo, path: Path, text: str, member: str, meeting: dt.d
     """The rendered note must read back as a valid note of this member and meeting."""
     from mastermind_kit.read import note_text_problem
 
-    problem = note_text_problem(repo.rel(path), text, member, meeting)
+    problem = note_text_problem(repo, repo.rel(path), text, member, meeting)
     if problem is not None:
         raise InputError(
             f"the note template produced an invalid note ({problem}); nothing was written",

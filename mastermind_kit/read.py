@@ -252,10 +252,11 @@ def _carry(
     return carry, skipped
 
 
-def note_text_problem(shown: Path, text: str, member: str, meeting: dt.date) -> str | None:
+def note_text_problem(
+    repo: GroupRepo, shown: Path, text: str, member: str, meeting: dt.date
+) -> str | None:
     """Why ``text`` (a note about to be written) would not read back as a valid note of
     ``member`` for ``meeting``; None when it would."""
-    from mastermind_kit import schema
     from mastermind_kit.errors import InputError
     from mastermind_kit.load import parse_front_matter
 
@@ -263,7 +264,7 @@ def note_text_problem(shown: Path, text: str, member: str, meeting: dt.date) -> 
         doc = parse_front_matter(text, shown)
     except InputError as error:
         return f"not a valid note: {error.message}"
-    errors = [f for f in schema.validate(doc, "note") if f.severity == "error"]
+    errors = [f for f in repo.shape_findings(doc, "note") if f.severity == "error"]
     if errors:
         return errors[0].message
     data = doc.data if isinstance(doc.data, dict) else {}

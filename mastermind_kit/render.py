@@ -7,6 +7,7 @@ sandbox. ``StrictUndefined`` makes a typo in a template fail loudly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ def render(name: str, context: dict[str, Any], *, group_root: Path | None = None
         "undefined": jinja2.StrictUndefined,
         "keep_trailing_newline": True,
         "autoescape": False,  # Markdown and YAML out, never HTML
+        "bytecode_cache": _bytecode_cache(group_root),
     }
     env = SandboxedEnvironment(**options) if use_own else jinja2.Environment(**options)
     env.filters["yaml"] = yaml_scalar
@@ -61,3 +63,37 @@ def render(name: str, context: dict[str, Any], *, group_root: Path | None = None
         raise InputError(
             f"template error: {type(error).__name__}: {error}", path=where
         ) from None
+
+
+def _bytecode_cache(group_root: Path | None) -> Any:
+    """Compiled templates kept in the repo's cache folder: Jinja2 keys them by the
+    template's source, so an edited template is compiled afresh."""
+    if group_root is None:
+        return None
+    from mastermind_kit.cache import Cache
+
+    folder = Cache.for_repo(group_root).folder
+    if folder is None:
+        return None
+    import pickle
+
+    import jinja2
+
+    class QuietCache(jinja2.FileSystemBytecodeCache):
+        """A cache only ever costs time: a damaged entry or a read-only disk is ignored."""
+
+        def load_bytecode(self, bucket: Any) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    try:
+        (folder / "templates").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return QuietCache(str(folder / "templates"))

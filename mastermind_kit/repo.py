@@ -17,11 +17,12 @@ import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from mastermind_kit import schedule, schema
+from mastermind_kit.cache import Cache, Memo, digest
 from mastermind_kit.errors import InputError, NotAGroupError, UsageError
 from mastermind_kit.findings import ERROR, WARNING, Finding
 from mastermind_kit.fsutil import inside
@@ -95,6 +96,34 @@ class GroupRepo:
         self._agendas: dict[str, tuple[AgendaRecord | None, Loaded]] = {}
         self._real_dirs: dict[str, bool] = {}
         self._profiles: dict[str, tuple[Profile | None, Loaded]] = {}
+        self._shapes: Memo | None = None
+
+    def remember_shapes(self) -> None:
+        """Remember each file's shape findings by content (in the cache), so that an
+        unchanged config or profile is not validated again by the next command; call
+        ``save`` when done."""
+        cache = Cache.for_repo(self.root)
+        if cache.folder is not None:
+            self._shapes = Memo(cache, "shapes")
+
+    def save(self) -> None:
+        if self._shapes is not None:
+            self._shapes.save()
+
+    def shape_findings(self, doc: Document, kind: str) -> list[Finding]:
+        """``schema.validate(doc, kind)``, remembered by content when asked to."""
+        if self._shapes is None:
+            return schema.validate(doc, kind)
+        key = digest([kind, str(doc.path), doc.text])
+        known = self._shapes.get(key)
+        if isinstance(known, list):
+            try:
+                return [Finding(*entry) for entry in known]
+            except TypeError:
+                pass  # another version's entry: validated afresh
+        findings = schema.validate(doc, kind)
+        self._shapes.put(key, [list(astuple(f)) for f in findings])
+        return findings
 
     @classmethod
     def find(cls, start: Path | None = None, *, explicit: bool = False) -> GroupRepo:
@@ -238,7 +267,7 @@ class GroupRepo:
                 None,
                 [Finding(str(shown), line, 1, ERROR, "schema", f"expected {what} at the top")],
             )
-        findings = schema.validate(doc, kind)
+        findings = self.shape_findings(doc, kind)
         return Loaded(shown, doc, findings, not any(f.severity == ERROR for f in findings))
 
     @cached_property

@@ -12,24 +12,24 @@ subschema, the instance, alternatives of an ``anyOf``) for the messages below.
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from mastermind_kit.findings import ERROR, WARNING, Finding
 from mastermind_kit.load import Document, JSONPath, explain
 
 KINDS = ("config", "member", "note", "agenda")
+_SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
 
 @cache
 def text(kind: str) -> str:
-    return (resources.files("mastermind_kit") / "schemas" / f"{kind}.schema.json").read_text(
-        encoding="utf-8"
-    )
+    # Beside this module in a checkout and in the wheel alike (importlib.resources would
+    # say the same, at the cost of importing it on every commit's check).
+    return (_SCHEMAS / f"{kind}.schema.json").read_text(encoding="utf-8")
 
 
 @cache
@@ -146,6 +146,8 @@ def _findings(doc: Document, kind: str, error: SchemaError) -> list[Finding]:
             if key in allowed:
                 continue
             where = doc.keys.get((*path, key)) or doc.pos(path)
+            import difflib
+
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             result.append(
