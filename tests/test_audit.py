@@ -166,3 +166,42 @@ def test_member_without_emails_is_not_checked(git_group: Path, run_main) -> None
     code, out, _ = audit(run_main, git_group)
     assert code == 0
     assert "member 'bob' has no emails in mastermind.yaml" in out
+
+
+ALICE_NOTE = "---\nmember: alice\nmeeting: {day}\n{extra}---\n"
+
+
+def test_audit_sees_an_edit_made_inside_a_merge_commit(git_group: Path, run_main) -> None:
+    build_tree(git_group, {"meetings/2026-12-01/alice.md": ALICE_NOTE.format(
+        day="2026-12-01", extra="commitments:\n  - {id: 2026-12-01/alice/1, text: Call five}\n")})
+    commit(git_group, "alice", when="2026-12-01T21:00:00+01:00", author=ALICE)
+    git(git_group, "checkout", "-q", "-b", "side")
+    build_tree(git_group, {"meetings/2026-12-01/bob.md": "---\nmember: bob\nmeeting: 2026-12-01\n---\n"})
+    commit(git_group, "bob", when="2026-12-01T22:00:00+01:00", author=BOB)
+    git(git_group, "checkout", "-q", "main")
+    build_tree(git_group, {"members/bob.md": "---\nname: Bob Example\ngoals: []\n---\nHi.\n"})
+    commit(git_group, "profile", when="2026-12-02T10:00:00+01:00", author=BOB)
+    git(git_group, "merge", "-q", "--no-ff", "--no-commit", "side")
+    note = git_group / "meetings/2026-12-01/alice.md"
+    note.write_text(note.read_text().replace("Call five", "Call two"))
+    commit(git_group, "merge", when="2026-12-10T10:00:00+01:00", author=BOB)
+    code, out = run_main("-C", str(git_group), "audit")[:2]
+    assert code == 1
+    assert "[commitment-changed]" in out and '"Call five" to "Call two"' in out
+    assert "[other-author]" in out
+
+
+def test_audit_sees_a_report_added_long_after_the_next_meeting(git_group: Path, run_main) -> None:
+    build_tree(git_group, {
+        "meetings/2026-12-01/alice.md": ALICE_NOTE.format(
+            day="2026-12-01", extra="commitments:\n  - {id: 2026-12-01/alice/1, text: Call}\n"),
+        "meetings/2026-12-15/alice.md": ALICE_NOTE.format(day="2026-12-15", extra=""),
+    })
+    commit(git_group, "notes", when="2026-12-14T10:00:00+01:00", author=ALICE)
+    assert run_main("-C", str(git_group), "audit")[:2][0] == 0
+    build_tree(git_group, {"meetings/2026-12-15/alice.md": ALICE_NOTE.format(
+        day="2026-12-15", extra="report:\n  - {id: 2026-12-01/alice/1, status: done}\n")})
+    commit(git_group, "late report", when="2027-02-01T10:00:00+01:00", author=ALICE)
+    code, out = run_main("-C", str(git_group), "audit")[:2]
+    assert code == 1
+    assert 'report on 2026-12-01/alice/1 added (status "done")' in out

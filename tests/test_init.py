@@ -93,3 +93,10 @@ def test_init_rejects_bad_options(tmp_path: Path, run_main, option: str, value: 
     assert code == 2
     assert message in err
     assert not (tmp_path / "g").exists()
+
+
+def test_init_refuses_options_that_make_an_invalid_group(tmp_path: Path, run_main) -> None:
+    code, _, err = run_main("init", str(tmp_path / "g"), "--name", "G",
+                            "--member", "alice:Alice:not an email")
+    assert code == 2 and "not an email address" in err and "nothing was written" in err
+    assert list(tmp_path.iterdir()) == []

@@ -15,7 +15,7 @@ import yaml
 
 from mastermind_kit import ledger
 from mastermind_kit.errors import UsageError
-from mastermind_kit.read import read_group
+from mastermind_kit.read import read_group, read_member
 from mastermind_kit.repo import GroupRepo
 
 from conftest import build_tree, commit, git
@@ -333,3 +333,22 @@ def test_trend_compares_quarters(group: Path) -> None:
     assert (trend.last.counts.follow_through, trend.before.counts.follow_through) == (1.0, 0.0)
     assert trend.change == 1.0
     assert result.trend.change == 1.0
+
+
+ALICE_NOTE = "---\nmember: alice\nmeeting: {day}\n{extra}---\n"
+
+
+def test_a_remade_commitment_is_still_owed_a_report_as_the_summary_counts_it(group: Path) -> None:
+    build_tree(group, {
+        "meetings/2026-12-01/alice.md": ALICE_NOTE.format(
+            day="2026-12-01", extra="commitments:\n  - {id: 2026-12-01/alice/1, text: Call}\n"),
+        "meetings/2026-12-15/alice.md": ALICE_NOTE.format(
+            day="2026-12-15",
+            extra="commitments:\n  - {id: 2026-12-15/alice/1, text: Call again,"
+                  " carried_from: 2026-12-01/alice/1}\n"),
+    })
+    workspace = read_group(GroupRepo(group))
+    owed = [o.id for o in read_member(GroupRepo(group), "alice", dt.date(2026, 12, 29)).carry.owed]
+    fates = {e.commitment.id: e.fate for e in ledger.fates(workspace.group, "alice", workspace.notes)}
+    assert fates["2026-12-01/alice/1"] == "unreported"
+    assert owed == ["2026-12-01/alice/1", "2026-12-15/alice/1"]

@@ -342,3 +342,37 @@ def test_prep_carries_over_from_the_last_readable_note_and_says_what_it_could_no
     code, _, _ = run_main("-C", str(history_group), "prep", "--member", "alice",
                           "--today", TODAY, "--stdout", "--strict")
     assert code == 1
+
+
+ALICE_NOTE = "---\nmember: alice\nmeeting: {day}\n{extra}---\n"
+
+
+def test_force_never_overwrites_an_earlier_backup(group: Path, run_main) -> None:
+    note = group / "meetings" / "2026-12-15" / "alice.md"
+    build_tree(group, {"meetings/2026-12-15/alice.md": ALICE_NOTE.format(day="2026-12-15", extra="")})
+    note.write_text(note.read_text() + "My own words.\n")
+    for _ in range(2):
+        code, _, err = run_main("-C", str(group), "prep", "--member", "alice",
+                                "--meeting", "2026-12-15", "--force", "--today", "2026-12-10")
+        assert code == 0, err
+    backups = sorted(p.name for p in note.parent.iterdir() if ".bak" in p.name)
+    assert backups == ["alice.md.bak", "alice.md.bak.1"]
+    assert "My own words." in (note.parent / "alice.md.bak").read_text()
+
+
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [
+        ('{{ 1 + "x" }}', "TypeError"),
+        ('{% include "missing.j2" %}', "missing.j2"),
+        (b"\xff\xfe{{ x }}", "UnicodeDecodeError"),
+    ],
+)
+def test_errors_in_a_groups_own_template_are_one_line(
+    group: Path, run_main, template: str | bytes, words: str
+) -> None:
+    build_tree(group, {"templates/note.md.j2": template})
+    code, _, err = run_main("-C", str(group), "prep", "--member", "alice", "--today", "2026-11-25")
+    assert code == 2
+    assert "templates/note.md.j2" in err and words in err and "Traceback" not in err
+    assert not (group / "meetings").exists()

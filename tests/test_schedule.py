@@ -187,3 +187,9 @@ def test_one_date_parser_for_every_option(
         if command == "prep" else run_main("-C", str(group), command, *args)
     assert code == 2 and out == ""
     assert "is not a date (YYYY-MM-DD)" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-02"])
+def test_dates_at_the_ends_of_the_calendar_are_usage_errors(group: Path, run_main, day: str) -> None:
+    code, _, err = run_main("-C", str(group), "summary", "--today", day)
+    assert code == 2 and "out of range" in err
