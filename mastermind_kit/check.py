@@ -27,6 +27,11 @@ from mastermind_kit.findings import ERROR, WARNING, Finding
 from mastermind_kit.model import Group, is_slug, parse_date, split_commitment_id
 from mastermind_kit.repo import CONFIG, MEETINGS, MEMBERS, GroupRepo, place_findings
 
+__all__ = [
+    "check_repo",
+]
+
+
 
 class _Report:
     """Collects findings, each once."""

@@ -8,6 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "ExistsError",
+    "GitError",
+    "InputError",
+    "MastermindError",
+    "NotAGroupError",
+    "UsageError",
+]
+
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2

@@ -6,6 +6,16 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "Finding",
+    "counts",
+    "to_gitlab",
+    "to_json",
+]
+
+
 ERROR = "error"
 WARNING = "warning"
 

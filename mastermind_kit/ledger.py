@@ -31,6 +31,23 @@ from mastermind_kit.model import (
     date_of,
 )
 
+__all__ = [
+    "COUNTED",
+    "DEFINITIONS",
+    "FATES",
+    "CarryOver",
+    "Counts",
+    "Entry",
+    "Ledger",
+    "MemberLedger",
+    "Owed",
+    "build",
+    "carry_over",
+    "fates",
+    "forecast",
+]
+
+
 if TYPE_CHECKING:  # types only: the ledger reads nothing itself
     from mastermind_kit.history import History
     from mastermind_kit.read import Workspace

@@ -13,6 +13,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+__all__ = [
+    "STATUSES",
+    "AgendaRecord",
+    "Commitment",
+    "Excuse",
+    "Goal",
+    "Group",
+    "MemberEntry",
+    "Note",
+    "Profile",
+    "Report",
+    "Skipped",
+    "Source",
+    "date_of",
+    "is_slug",
+    "parse_date",
+    "skipped_line",
+    "split_commitment_id",
+]
+
+
 # \Z, not $: "$" also matches before a final newline, and these guard paths.
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 COMMITMENT_ID = re.compile(r"(\d{4}-\d{2}-\d{2})/([a-z0-9][a-z0-9-]*)/([1-9]\d*)\Z")

@@ -40,6 +40,20 @@ from mastermind_kit.errors import UsageError
 from mastermind_kit.model import AgendaRecord, Group, Note, Profile, Skipped, date_of
 from mastermind_kit.repo import MEETINGS, GroupRepo, Loaded
 
+__all__ = [
+    "ROTATION_WINDOW",
+    "Attended",
+    "MeetingView",
+    "MemberView",
+    "Workspace",
+    "note_text_problem",
+    "read_group",
+    "read_meeting",
+    "read_member",
+    "whoami",
+]
+
+
 if TYPE_CHECKING:
     from mastermind_kit.history import History
     from mastermind_kit.ledger import CarryOver

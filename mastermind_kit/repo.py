@@ -43,6 +43,17 @@ from mastermind_kit.model import (
     split_commitment_id,
 )
 
+__all__ = [
+    "AGENDA",
+    "CONFIG",
+    "MEETINGS",
+    "MEMBERS",
+    "GroupRepo",
+    "Loaded",
+    "find_root",
+]
+
+
 CONFIG = "mastermind.yaml"
 MEMBERS = "members"
 MEETINGS = "meetings"
