@@ -16,16 +16,14 @@ repo.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from mastermind_kit.errors import UsageError
 from mastermind_kit.findings import ERROR, WARNING, Finding
 from mastermind_kit.model import Group, is_slug, parse_date, split_commitment_id
-from mastermind_kit.repo import CONFIG, MEETINGS, MEMBERS, GroupRepo, place_findings
+from mastermind_kit.repo import CONFIG, MEETINGS, MEMBERS, GroupRepo, bulk_reading, place_findings
 
 __all__ = [
     "check_repo",
@@ -53,22 +51,9 @@ class _Report:
         self.add(Finding(str(path), line, 1, severity, rule, message))
 
 
-@contextmanager
-def _bulk_reading() -> Iterator[None]:
-    """Reading thousands of notes makes hundreds of thousands of small objects that all
-    live to the end; the cyclic collector would rescan them again and again and free
-    nothing (a fifth of a whole-repo check). Collect rarely while reading."""
-    before = gc.get_threshold()
-    gc.set_threshold(200_000, 50, 1_000)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
 def check_repo(repo: GroupRepo, paths: Sequence[Path] | None = None) -> list[Finding]:
     """All findings for the repo, or for ``paths`` (files or folders inside it)."""
-    with _bulk_reading():
+    with bulk_reading():
         return _check_repo(repo, paths)
 
 

@@ -26,10 +26,7 @@ ten years of notes are parsed once, not on every ``status``.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +35,7 @@ from mastermind_kit import schedule
 from mastermind_kit.cache import Cache, blob_id, digest
 from mastermind_kit.errors import UsageError
 from mastermind_kit.model import AgendaRecord, Group, Note, Profile, Skipped, date_of
-from mastermind_kit.repo import MEETINGS, GroupRepo, Loaded
+from mastermind_kit.repo import MEETINGS, GroupRepo, Loaded, bulk_reading
 
 __all__ = [
     "ROTATION_WINDOW",
@@ -84,19 +81,6 @@ def skipped_from(loaded: Loaded, kind: str) -> Skipped:
     if first is None:  # pragma: no cover - only files with an error are skipped
         return Skipped(loaded.path, 1, "cannot be read", kind)
     return Skipped(loaded.path, first.line, first.message, kind)
-
-
-@contextmanager
-def bulk_reading() -> Iterator[None]:
-    """Reading thousands of notes makes hundreds of thousands of small objects that all
-    live to the end; the cyclic collector would rescan them again and again and free
-    nothing (a fifth of a whole-repo read). Collect rarely while reading."""
-    before = gc.get_threshold()
-    gc.set_threshold(200_000, 50, 1_000)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def whoami(repo: GroupRepo, group: Group, member: str | None) -> str:
