@@ -37,8 +37,9 @@ MAX_DEPTH = 64
 
 JSONPath = tuple[str | int, ...]
 
-_CONFLICT = re.compile(r"^(<{7}|>{7})( |$)")
+_CONFLICT = re.compile(r"^(<{7}|>{7})( |$)", re.M)
 _TAG = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
 
 
 class Pos(NamedTuple):
@@ -58,6 +59,33 @@ class Surprise(NamedTuple):
     raw: str
     value: Any
     kind: str  # "bool", "sexagesimal", "octal", "number", "null", "date"
+
+
+class Positions(dict):  # type: ignore[type-arg]
+    """Positions by path, kept as the parser's nodes and made into ``Pos`` only when one
+    is asked for: a ten-year repo holds hundreds of thousands of values, and a command
+    looks at the position of very few of them."""
+
+    __slots__ = ("char_offset", "line_offset")
+
+    def __init__(self, line_offset: int, char_offset: int) -> None:
+        super().__init__()
+        self.line_offset = line_offset
+        self.char_offset = char_offset
+
+    def __getitem__(self, path: JSONPath) -> Pos:
+        return self._pos(dict.__getitem__(self, path))
+
+    def get(self, path: JSONPath, default: Any = None) -> Any:
+        node = dict.get(self, path)
+        return default if node is None else self._pos(node)
+
+    def _pos(self, node: Any) -> Pos:
+        if isinstance(node, Pos):
+            return node
+        start = node.start_mark
+        return Pos(start.line + 1 + self.line_offset, start.column + 1,
+                   start.index + self.char_offset, node.end_mark.index + self.char_offset)
 
 
 @dataclass
@@ -137,14 +165,14 @@ def read_text(path: Path, *, display: Path | None = None) -> tuple[str, bool, bo
 
 
 def _check_conflicts(text: str, shown: Path) -> None:
-    for number, line in enumerate(text.split("\n"), start=1):
-        if _CONFLICT.match(line):
-            raise InputError(
-                "merge-conflict marker: resolve the conflict before committing",
-                path=shown,
-                line=number,
-                rule="conflict",
-            )
+    found = _CONFLICT.search(text)
+    if found:
+        raise InputError(
+            "merge-conflict marker: resolve the conflict before committing",
+            path=shown,
+            line=text.count("\n", 0, found.start()) + 1,
+            rule="conflict",
+        )
 
 
 def load_yaml_file(path: Path, *, display: Path | None = None) -> Document:
@@ -340,21 +368,18 @@ class _Builder:
         self.count = 0
         self.active: set[int] = set()
         self.constructor = _CONSTRUCTOR
+        doc.where = self.where = Positions(line_offset, char_offset)
+        doc.keys = self.keys = Positions(line_offset, char_offset)
 
     def pos(self, node: yaml.Node) -> Pos:
-        start, end = node.start_mark, node.end_mark
-        return Pos(
-            start.line + 1 + self.line_offset,
-            start.column + 1,
-            start.index + self.char_offset,
-            end.index + self.char_offset,
-        )
+        return self.where._pos(node)
 
     def fail(self, node: yaml.Node, message: str, rule: str = "parse") -> InputError:
         where = self.pos(node)
         return InputError(message, path=self.doc.path, line=where.line, col=where.col, rule=rule)
 
-    def build(self, node: yaml.Node, path: JSONPath) -> Any:
+    def build(self, node: Any, path: JSONPath) -> Any:
+        # The hot loop of every read: kept to plain dict and type checks.
         self.count += 1
         if self.count > MAX_NODES:
             raise self.fail(node, "too many values (an alias bomb?); refusing to expand", "size")
@@ -362,8 +387,9 @@ class _Builder:
             raise self.fail(
                 node, f"values are nested too deep (more than {MAX_DEPTH} levels)", "size"
             )
-        self.doc.where[path] = self.pos(node)
-        if isinstance(node, yaml.ScalarNode):
+        self.where[path] = node
+        kind = type(node)
+        if kind is yaml.ScalarNode:
             return self.scalar(node, path)
         if id(node) in self.active:
             raise self.fail(node, "recursive alias; refusing to expand", "size")
@@ -371,12 +397,13 @@ class _Builder:
         try:
             if getattr(node, "flow_style", False):
                 self.doc.flow.add(path)
-            if isinstance(node, yaml.SequenceNode):
-                if node.tag not in (_TAG + "seq",):
+            if kind is yaml.SequenceNode:
+                if node.tag != _SEQ:
                     raise self.fail(node, _tag_not_allowed(node.tag), "tag")
-                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-            if isinstance(node, yaml.MappingNode):
-                if node.tag not in (_TAG + "map",):
+                build = self.build
+                return [build(item, (*path, i)) for i, item in enumerate(node.value)]
+            if kind is yaml.MappingNode:
+                if node.tag != _MAP:
                     raise self.fail(node, _tag_not_allowed(node.tag), "tag")
                 return self.mapping(node, path)
         finally:
@@ -385,32 +412,33 @@ class _Builder:
 
     def mapping(self, node: yaml.MappingNode, path: JSONPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        keys, build, scalar = self.keys, self.build, yaml.ScalarNode
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if type(key_node) is not scalar:
                 raise self.fail(key_node, "a key must be plain text", "key")
-            if key_node.tag == _TAG + "merge":
+            if key_node.tag == _MERGE:
                 raise self.fail(
                     key_node, "merge keys (<<) are not supported: write the keys out", "key"
                 )
             key = str(key_node.value)
             key_path = (*path, key)
             if key in result:
-                first = self.doc.keys[key_path]
+                first = keys[key_path]
                 raise self.fail(
                     key_node,
                     f"duplicate key '{key}' (first on line {first.line}); "
                     "YAML would silently keep only the last one",
                     "duplicate-key",
                 )
-            self.doc.keys[key_path] = self.pos(key_node)
-            result[key] = self.build(value_node, key_path)
+            keys[key_path] = key_node
+            result[key] = build(value_node, key_path)
         return result
 
     def scalar(self, node: yaml.ScalarNode, path: JSONPath) -> Any:
         tag = node.tag
         raw = node.value
-        if node.style in ("'", '"', "|", ">") or tag == _TAG + "str":
-            if tag not in (_TAG + "str",) and node.style:
+        if tag == _STR or node.style in ("'", '"', "|", ">"):
+            if tag != _STR and node.style:
                 raise self.fail(node, _tag_not_allowed(tag), "tag")
             return raw
         kind = tag[len(_TAG) :] if tag.startswith(_TAG) else None
