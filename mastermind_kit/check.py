@@ -99,6 +99,8 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
             _check_profile(repo, target, ident or "", report)
         elif kind == "note":
             _check_note(repo, target, report)
+            if whole:
+                repo.note_at(target)[1].compact()  # reported; only its model is asked for again
         elif kind == "agenda":
             report.extend(repo.agenda_at(target)[1].findings)
     if repo.progress is not None and whole:
@@ -202,14 +204,12 @@ def _check_reference(
     parts = split_commitment_id(ref)
     if parts is None or parts[1] != member or parts[0] >= meeting:
         return
-    path = repo.note_path(parts[0], member)
-    if not repo.known_note(path):
+    held = repo.commitment_ids(parts[0], member)
+    if held is True or (held is not False and ref in held):
+        return  # there, or that note has errors of its own (reported for it)
+    path = repo.rel(repo.note_path(parts[0], member))
+    if held is False:
         report.at(shown, where, ERROR, "dangling-id",
-                  f"'{ref}' names no commitment: there is no note {repo.rel(path)}")
-        return
-    earlier = repo.note_at(path)[0]
-    if earlier is None:
-        return  # that note has errors of its own; they are reported for it
-    if all(c.id != ref for c in earlier.commitments):
-        report.at(shown, where, ERROR, "dangling-id",
-                  f"'{ref}' names no commitment in {repo.rel(path)}")
+                  f"'{ref}' names no commitment: there is no note {path}")
+    else:
+        report.at(shown, where, ERROR, "dangling-id", f"'{ref}' names no commitment in {path}")

@@ -595,12 +595,14 @@ def summary(
     from mastermind_kit import summary as accountability
     from mastermind_kit.ledger import build
     from mastermind_kit.read import read_group
+    from mastermind_kit.repo import bulk_reading
 
     repo = _repo(ctx)
     # "Today" is the group's today (its time zone), as for prep and status.
     day = today or schedule.local_date(repo.group, _now(None))
-    workspace = read_group(repo, history=True)
-    ledger = build(workspace, today=day, since=since, until=until, members=list(members))
+    with bulk_reading():
+        workspace = read_group(repo, history=True)
+        ledger = build(workspace, today=day, since=since, until=until, members=list(members))
     if fmt not in ("text", "markdown"):
         for warning in ledger.warnings:
             _echo(ctx, f"mastermind: warning: {warning}", err=True)

@@ -309,7 +309,10 @@ def _member_ledger(
     in_period = [e for e in entries if _within(e.commitment.meeting, since, until)]
     attendance, late = _attendance(group, member, notes, history, held)
     current, longest = _streaks(group, member, notes, held)
-    carried = [e for e in in_period if e.carried > CARRY_LIMIT and not _superseded(e, entries)]
+    carried_on = {e.commitment.carried_from for e in entries if e.commitment.carried_from}
+    # Only the newest link of a chain is flagged: one carried on again is not.
+    carried = [e for e in in_period
+               if e.carried > CARRY_LIMIT and e.commitment.id not in carried_on]
     return MemberLedger(
         member=member,
         commitments=in_period,
@@ -395,18 +398,14 @@ def _chain(commitment: Commitment, made: dict[str, Commitment]) -> list[str]:
     return chain
 
 
-def _superseded(entry: Entry, entries: list[Entry]) -> bool:
-    """True when a later commitment carries this one on (only the newest link is flagged)."""
-    return any(e.commitment.carried_from == entry.commitment.id for e in entries)
-
-
 def _counted_meetings(
     group: Group, member: MemberEntry, held: list[dt.date]
 ) -> tuple[list[dt.date], list[dt.date]]:
     """(meetings that count for the member, meetings they are excused from)."""
     active = [d for d in held if member.active_on(d)]
-    excused = [d for d in active if group.is_excused(member.id, d)]
-    return [d for d in active if d not in excused], excused
+    # A set: a group that meets for years collects many excused dates.
+    planned = {e.meeting for e in group.excused if e.member == member.id}
+    return [d for d in active if d not in planned], [d for d in active if d in planned]
 
 
 def _attendance(

@@ -16,7 +16,9 @@ line and column.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -38,6 +40,7 @@ MAX_DEPTH = 64
 JSONPath = tuple[str | int, ...]
 
 _CONFLICT = re.compile(r"^(<{7}|>{7})( |$)", re.M)
+_CLOSER = re.compile(r"^---[^\S\n]*$", re.M)  # a line '---', trailing blanks allowed
 _TAG = "tag:yaml.org,2002:"
 _STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
 
@@ -62,30 +65,16 @@ class Surprise(NamedTuple):
 
 
 class Positions(dict):  # type: ignore[type-arg]
-    """Positions by path, kept as the parser's nodes and made into ``Pos`` only when one
-    is asked for: a ten-year repo holds hundreds of thousands of values, and a command
+    """Positions by path, kept as plain tuples and made into ``Pos`` only when one is
+    asked for: a ten-year repo holds hundreds of thousands of values, and a command
     looks at the position of very few of them."""
 
-    __slots__ = ("char_offset", "line_offset")
-
-    def __init__(self, line_offset: int, char_offset: int) -> None:
-        super().__init__()
-        self.line_offset = line_offset
-        self.char_offset = char_offset
-
     def __getitem__(self, path: JSONPath) -> Pos:
-        return self._pos(dict.__getitem__(self, path))
+        return Pos(*dict.__getitem__(self, path))
 
     def get(self, path: JSONPath, default: Any = None) -> Any:
-        node = dict.get(self, path)
-        return default if node is None else self._pos(node)
-
-    def _pos(self, node: Any) -> Pos:
-        if isinstance(node, Pos):
-            return node
-        start = node.start_mark
-        return Pos(start.line + 1 + self.line_offset, start.column + 1,
-                   start.index + self.char_offset, node.end_mark.index + self.char_offset)
+        where = dict.get(self, path)
+        return default if where is None else Pos(*where)
 
 
 @dataclass
@@ -123,9 +112,10 @@ def read_text(path: Path, *, display: Path | None = None) -> tuple[str, bool, bo
     """Read a file as UTF-8 text; return (text with LF line ends, had BOM, had CRLF)."""
     shown = display or path
     try:
-        size = path.stat().st_size
+        info = os.stat(path)
     except OSError as error:
         raise InputError(f"cannot read file: {error.strerror}", path=shown) from None
+    size = info.st_size
     if size > MAX_BYTES:
         raise InputError(
             f"file is {size / 1024 / 1024:.1f} MiB; group files are expected to be small "
@@ -133,10 +123,11 @@ def read_text(path: Path, *, display: Path | None = None) -> tuple[str, bool, bo
             path=shown,
             rule="too-large",
         )
-    if not path.is_file():
+    if not stat.S_ISREG(info.st_mode):  # never opened: a FIFO would block
         raise InputError("not a file (a folder of that name?)", path=shown, rule="read")
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as error:
         raise InputError(f"cannot read file: {error.strerror}", path=shown, rule="read") from None
     try:
@@ -208,24 +199,25 @@ def parse_front_matter(
     _check_conflicts(text, shown)
     if not text.strip():
         raise InputError("file is empty", path=shown, rule="empty")
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
+    first_end = text.find("\n")
+    if (text if first_end < 0 else text[:first_end]).rstrip() != "---":
         raise InputError(
             "no front matter: the file must start with a line '---'",
             path=shown,
             rule="front-matter",
             hint="put the YAML keys between two '---' lines at the top",
         )
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
-    if close is None:
+    closing = _CLOSER.search(text, first_end + 1) if first_end >= 0 else None
+    if closing is None:
         raise InputError(
             "front matter opened here is never closed with a '---' line",
             path=shown,
             rule="front-matter",
         )
-    front = "\n".join(lines[1:close]) + "\n"
-    char_offset = len(lines[0]) + 1
-    body = "\n".join(lines[close + 1 :])
+    close = text.count("\n", 0, closing.start())  # the closing line's index
+    front = text[first_end + 1 : closing.start()]
+    char_offset = first_end + 1
+    body = text[closing.end() + 1 :]
     doc = Document(
         path=shown,
         text=text,
@@ -368,11 +360,16 @@ class _Builder:
         self.count = 0
         self.active: set[int] = set()
         self.constructor = _CONSTRUCTOR
-        doc.where = self.where = Positions(line_offset, char_offset)
-        doc.keys = self.keys = Positions(line_offset, char_offset)
+        doc.where = self.where = Positions()
+        doc.keys = self.keys = Positions()
 
     def pos(self, node: yaml.Node) -> Pos:
-        return self.where._pos(node)
+        return Pos(*self.mark(node))
+
+    def mark(self, node: yaml.Node) -> tuple[int, int, int, int]:
+        start = node.start_mark
+        return (start.line + 1 + self.line_offset, start.column + 1,
+                start.index + self.char_offset, node.end_mark.index + self.char_offset)
 
     def fail(self, node: yaml.Node, message: str, rule: str = "parse") -> InputError:
         where = self.pos(node)
@@ -387,7 +384,7 @@ class _Builder:
             raise self.fail(
                 node, f"values are nested too deep (more than {MAX_DEPTH} levels)", "size"
             )
-        self.where[path] = node
+        self.where[path] = self.mark(node)
         kind = type(node)
         if kind is yaml.ScalarNode:
             return self.scalar(node, path)
@@ -430,7 +427,7 @@ class _Builder:
                     "YAML would silently keep only the last one",
                     "duplicate-key",
                 )
-            keys[key_path] = key_node
+            keys[key_path] = self.mark(key_node)
             result[key] = build(value_node, key_path)
         return result
 

@@ -133,6 +133,7 @@ def read_group(repo: GroupRepo, *, history: bool = False) -> Workspace:
                 notes.append(note)
             else:
                 skipped.append(skipped_from(loaded, "note"))
+            loaded.compact()
         if repo.progress is not None:
             repo.progress(len(paths), len(paths))
     agendas: dict[dt.date, AgendaRecord] = {}
@@ -145,7 +146,8 @@ def read_group(repo: GroupRepo, *, history: bool = False) -> Workspace:
     if history:
         from mastermind_kit import history as git_history
 
-        found = git_history.read(repo.root)
+        with bulk_reading():
+            found = git_history.read(repo.root)
     return Workspace(repo, group, profiles, notes, agendas, _sorted(skipped), found)
 
 
@@ -243,6 +245,7 @@ def _carry(
                 notes.append(note)
             else:
                 skipped.append(skipped_from(loaded, "note"))
+            loaded.compact()
     carry = ledger.carry_over(group, member, notes, meeting)
     if key is not None:
         cache.put(f"carry-{member}", key,

@@ -90,6 +90,16 @@ class Loaded:
     def first_error(self) -> Finding | None:
         return next((f for f in self.findings if f.severity == ERROR), None)
 
+    def compact(self) -> None:
+        """Drop what only reporting on this file needs (its text and the position of
+        every value): a whole-group read keeps the model of thousands of files, and
+        their positions would be most of its memory."""
+        if self.doc is not None:
+            self.doc.text = ""
+            self.doc.where = {}
+            self.doc.keys = {}
+            self.doc.surprises = {}
+
 
 def _input_finding(error: InputError) -> Finding:
     return Finding(str(error.path), error.line, error.col, ERROR, error.rule, str(error.message)
@@ -123,6 +133,8 @@ class GroupRepo:
         self._real_dirs: dict[str, bool] = {}
         self._profiles: dict[str, tuple[Profile | None, Loaded]] = {}
         self._shapes: Memo | None = None
+        self._rel: dict[Path, Path] = {}
+        self._commitments: dict[tuple[dt.date, str], frozenset[str] | bool] = {}
 
     def remember_shapes(self) -> None:
         """Remember each file's shape findings by content (in the cache), so that an
@@ -174,11 +186,15 @@ class GroupRepo:
     def rel(self, path: Path) -> Path:
         """``path`` relative to the root, as it is named: a symlink is not followed (so a
         link leaving the repo keeps its name inside it); unchanged when outside."""
+        known = self._rel.get(path)
+        if known is not None:  # asked again and again for the same notes in a whole read
+            return known
         if not path.is_absolute():
             return path
         text = os.path.normpath(path)
         if text.startswith(self._prefix):  # the common case, without touching the disk
-            return Path(text[len(self._prefix) :])
+            found = self._rel[path] = Path(text[len(self._prefix) :])
+            return found
         plain = Path(text)
         for candidate in (plain, plain.parent.resolve() / plain.name):
             try:
@@ -198,7 +214,8 @@ class GroupRepo:
     def note_path(self, meeting: dt.date, member: str) -> Path:
         if not is_slug(member):
             raise UsageError(f"{member!r} is not a valid member id")
-        return self.root / MEETINGS / meeting.isoformat() / f"{member}.md"
+        # One Path from one string: joining part by part costs more than reading the note.
+        return Path(f"{self._prefix}{MEETINGS}{os.sep}{meeting.isoformat()}{os.sep}{member}.md")
 
     def meeting_dir(self, meeting: dt.date) -> Path:
         return self.root / MEETINGS / meeting.isoformat()
@@ -410,9 +427,19 @@ class GroupRepo:
             known = self._real_dirs[folder] = inside(self.root, Path(folder))
         return known
 
-    def known_note(self, path: Path) -> bool:
-        """True when ``path`` is a note file (asks the disk only the first time)."""
-        return os.path.normpath(path.absolute()) in self._notes or path.is_file()
+    def commitment_ids(self, meeting: dt.date, member: str) -> frozenset[str] | bool:
+        """The commitment ids that ``member``'s note for ``meeting`` holds; False when
+        there is no such note, True when it cannot be read (its own findings say why)."""
+        key = (meeting, member)
+        if key not in self._commitments:
+            path = self.note_path(meeting, member)
+            if not (os.fspath(path) in self._notes or path.is_file()):
+                self._commitments[key] = False
+            else:
+                note = self.note_at(path)[0]
+                self._commitments[key] = (
+                    frozenset(c.id for c in note.commitments) if note else True)
+        return self._commitments[key]
 
 
 def _starts_with_front_matter(path: Path) -> bool:
