@@ -15,7 +15,7 @@ import subprocess
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from mastermind_kit.errors import GitError
 
@@ -172,8 +172,9 @@ _CHUNK = 1 << 16
 _LOG_CONFIG = ("-c", "log.showSignature=false", "-c", "diff.noprefix=false")
 
 
-@dataclass(frozen=True)
-class Person:
+# Tuples, not frozen dataclasses: a ten-year history has tens of thousands of each, and
+# a frozen dataclass costs several times as much to build.
+class Person(NamedTuple):
     name: str
     email: str
 
@@ -181,8 +182,7 @@ class Person:
         return f"{self.name} <{self.email}>"
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):
     id: str
     parents: tuple[str, ...]
     author: Person
@@ -194,8 +194,7 @@ class Commit:
     boundary: bool = False  # the cut-off commit of a shallow clone: its "additions" are not real
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One file changed by one commit. Paths are relative to the group root (POSIX)."""
 
     commit: Commit
@@ -339,7 +338,12 @@ def read(root: Path, *, signatures: bool = False) -> History:
         # A merge commit lists the files it changed beyond what its parents bring
         # (a conflict resolution, an "evil" edit), so audit sees edits made there.
         "--diff-merges=dense-combined",
-        "--raw", "--no-abbrev", "-z", "--no-color", f"--format={fmt}", "HEAD", "--", ".",
+        "--raw", "--no-abbrev", "-z", "--no-color", f"--format={fmt}", "HEAD",
+        # A group in a folder of a larger repo reads that folder's history only. At the
+        # top no pathspec is given: every commit is listed (none is simplified away,
+        # not even an empty one or a merge that kept one side whole), and git spares
+        # the path filtering, a third of the time on a ten-year history.
+        *(["--", "."] if prefix else []),
     ]
     with tempfile.TemporaryFile() as errors:
         try:

@@ -33,6 +33,30 @@ try:  # the C parser is much faster; fall back quietly where libyaml is missing
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+
+class _Resolving(_Loader):
+    """The safe loader, with YAML's tag resolution remembered per plain value.
+
+    libyaml calls back into Python to resolve the tag of every plain scalar, trying a
+    handful of regular expressions each time; group files repeat the same keys, ids,
+    dates and statuses thousands of times. The answer depends only on the value (the
+    safe loader has no path resolvers), so it is looked up once per distinct value."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0] and len(value) <= _REMEMBER_UP_TO:
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                if len(_RESOLVED) < _RESOLVED_MAX:
+                    _RESOLVED[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
+
+_RESOLVED: dict[str, str] = {}
+_REMEMBER_UP_TO = 64  # characters: ids, dates, numbers and short words repeat; prose does not
+_RESOLVED_MAX = 50_000
+
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 50_000
 MAX_DEPTH = 64
@@ -242,11 +266,11 @@ def _parse(source: str, doc: Document, *, line_offset: int, char_offset: int) ->
         return InputError(message, path=doc.path, line=line, col=col, rule=rule)
 
     try:
-        python_composer = issubclass(_Loader, yaml.composer.Composer)
+        python_composer = issubclass(_Resolving, yaml.composer.Composer)
         scan_above = _NESTING_SCAN_PY if python_composer else _NESTING_SCAN
         if sum(map(source.count, "[{-:?")) > scan_above:
             _check_depth(source, fail)
-        node = yaml.compose(source, Loader=_Loader)
+        node = yaml.compose(source, Loader=_Resolving)
     except yaml.MarkedYAMLError as error:
         message, mark = _describe_yaml_error(error, source, line_offset)
         raise fail(f"invalid YAML: {message}", mark) from None

@@ -8,6 +8,7 @@ consumes them. Every object remembers the file and line it came from, for findin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,10 +49,17 @@ def is_slug(text: str) -> bool:
 def parse_date(text: Any) -> dt.date | None:
     """A YYYY-MM-DD date, or None. Only that form: Python 3.11 would also read
     ``20260203`` and week dates, which would give one meeting two folder names."""
-    if text is None or not ISO_DATE.match(str(text)):
+    if text is None:
+        return None
+    return _parse_date(text if isinstance(text, str) else str(text))
+
+
+@functools.lru_cache(maxsize=8192)  # a group's files name the same few hundred dates
+def _parse_date(text: str) -> dt.date | None:
+    if not ISO_DATE.match(text):
         return None
     try:
-        return dt.date.fromisoformat(str(text))
+        return dt.date.fromisoformat(text)
     except ValueError:
         return None
 
@@ -64,6 +72,7 @@ def date_of(text: str) -> dt.date:
     return day
 
 
+@functools.lru_cache(maxsize=16384)  # each id is named by its note and by reports on it
 def split_commitment_id(text: str) -> tuple[dt.date, str, int] | None:
     """``2026-12-01/alice/1`` -> (date, "alice", 1); None when it is not such an id."""
     match = COMMITMENT_ID.match(text)

@@ -153,7 +153,9 @@ def to_dict(ledger: Ledger) -> dict[str, Any]:
 
 
 def render_json(ledger: Ledger) -> str:
-    return json.dumps(to_dict(ledger), indent=2, ensure_ascii=False) + "\n"
+    """One line of JSON: a summary of years of history runs to megabytes, and only the
+    compact form is written by the C encoder (pipe it through ``jq`` to read it)."""
+    return json.dumps(to_dict(ledger), ensure_ascii=False) + "\n"
 
 
 # -- tables ------------------------------------------------------------------------------------
