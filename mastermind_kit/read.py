@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from mastermind_kit import schedule
 from mastermind_kit.cache import Cache, blob_id, digest
 from mastermind_kit.errors import UsageError
+from mastermind_kit.history import known_blobs
 from mastermind_kit.model import AgendaRecord, Group, Note, Profile, Skipped, date_of
 from mastermind_kit.repo import MEETINGS, GroupRepo, Loaded, bulk_reading
 
@@ -209,24 +210,29 @@ def read_member(repo: GroupRepo, member: str, meeting: dt.date) -> MemberView:
         note, loaded = repo.note_at(path)
         if note is None:
             skipped.append(skipped_from(loaded, "note"))
-    earlier = repo.member_note_paths(member, before=meeting)
-    carry, earlier_skipped = _carry(repo, group, member, meeting, earlier)
+    cache = Cache.for_repo(repo.root)
+    # What git vouches for (one process): which notes are there unchanged, and their
+    # content ids, so neither needs a look at the disk.
+    known = (known_blobs(repo.root, [f"{MEETINGS}/*/{member}.md"]) or {}) \
+        if cache.folder is not None else {}
+    earlier = repo.member_notes(member, before=meeting, present=known)
+    carry, earlier_skipped = _carry(repo, group, member, meeting, earlier, cache, known)
     skipped.extend(earlier_skipped)
-    latest = repo.rel(earlier[-1]) if earlier else None
+    latest = Path(earlier[-1]) if earlier else None
     not_carried = next((s for s in earlier_skipped if s.path == latest), None)
     return MemberView(repo, group, member, meeting, profile, note, exists, carry, not_carried,
                       _sorted(skipped))
 
 
 def _carry(
-    repo: GroupRepo, group: Group, member: str, meeting: dt.date, paths: list[Path]
+    repo: GroupRepo, group: Group, member: str, meeting: dt.date, paths: list[str],
+    cache: Cache, known: dict[str, str],
 ) -> tuple[CarryOver, list[Skipped]]:
     from mastermind_kit import ledger
 
-    cache = Cache.for_repo(repo.root)
     key = None
     if cache.folder is not None:
-        ids = _content_ids(repo, paths, [f"{MEETINGS}/*/{member}.md"])
+        ids = _content_ids(repo, paths, known)
         if ids is not None:
             key = digest(["carry", _config_key(repo), member, meeting.isoformat(), *ids])
             stored = cache.get(f"carry-{member}", key)
@@ -239,8 +245,8 @@ def _carry(
     notes: list[Note] = []
     skipped: list[Skipped] = []
     with bulk_reading():
-        for path in paths:
-            note, loaded = repo.note_at(path)
+        for rel in paths:
+            note, loaded = repo.note_at(repo.root / rel)
             if note is not None:
                 notes.append(note)
             else:
@@ -323,7 +329,7 @@ def _rotation(
 ) -> tuple[dict[dt.date, list[str]], dict[dt.date, list[Attended]], list[Skipped]]:
     cache = Cache.for_repo(repo.root)
     files = [
-        path
+        f"{MEETINGS}/{day}/{path.name}"
         for day in window
         if os.path.isdir(folder := repo.meeting_dir(day))
         for path in sorted(folder.iterdir())
@@ -331,7 +337,8 @@ def _rotation(
     ]
     key = None
     if cache.folder is not None:
-        ids = _content_ids(repo, files, [f"{MEETINGS}/{day}/" for day in window])
+        known = known_blobs(repo.root, [f"{MEETINGS}/{day}/" for day in window]) or {}
+        ids = _content_ids(repo, files, known)
         if ids is not None:
             key = digest(["rotation", _config_key(repo), *map(str, window), *ids])
             stored = cache.get("rotation", key)
@@ -396,18 +403,16 @@ def _config_key(repo: GroupRepo) -> str:
     return blob_id(doc.text.encode("utf-8"))
 
 
-def _content_ids(repo: GroupRepo, paths: list[Path], pathspecs: list[str]) -> list[str] | None:
-    """``path:id`` for each file, the id naming its content: the blob id git vouches for,
-    else the blob id of the bytes read here. None when some file cannot be named by its
-    content (a symlink, a file outside the repo, unreadable): then nothing is cached."""
-    from mastermind_kit.history import known_blobs
-
-    known = known_blobs(repo.root, pathspecs) or {}
+def _content_ids(repo: GroupRepo, paths: list[str], known: dict[str, str]) -> list[str] | None:
+    """``path:id`` for each file (relative to the root), the id naming its content: the
+    blob id git vouches for (``known``), else the blob id of the bytes read here. None
+    when some file cannot be named by its content (a symlink, a file outside the repo,
+    unreadable): then nothing is cached."""
     ids = []
-    for path in paths:
-        rel = repo.rel(path).as_posix()
+    for rel in paths:
         blob = known.get(rel)
         if blob is None:
+            path = repo.root / rel
             if path.is_symlink() or not repo.is_inside(path) or not path.is_file():
                 return None
             try:

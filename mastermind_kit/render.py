@@ -28,11 +28,40 @@ def yaml_scalar(value: Any) -> str:
 
 
 def render(name: str, context: dict[str, Any], *, group_root: Path | None = None) -> str:
+    own = group_root / "templates" if group_root else None
+    use_own = own is not None and (own / name).is_file()
+    if use_own or group_root is None:
+        return _render(name, context, group_root=group_root, use_own=use_own)
+    # A built-in template (they include nothing) and a context of plain values: the same
+    # pair always gives the same text, remembered by content so that printing the same
+    # agenda or note again does not import Jinja2 (it costs as much as starting Python).
+    from mastermind_kit.cache import Cache, Memo, digest
+
+    try:
+        source = (templates_dir() / name).read_text(encoding="utf-8")
+        values = json.dumps(context, sort_keys=True, ensure_ascii=False)
+    except (OSError, TypeError, ValueError):
+        return _render(name, context, group_root=group_root, use_own=False)
+    cache = Cache.for_repo(group_root)
+    memo = Memo(cache, "renders", limit=16) if cache.folder is not None else None
+    key = digest(["render", name, source, values])
+    known = memo.get(key) if memo is not None else None
+    if isinstance(known, str):
+        return known
+    text = _render(name, context, group_root=group_root, use_own=False)
+    if memo is not None:
+        memo.put(key, text)
+        memo.save()
+    return text
+
+
+def _render(
+    name: str, context: dict[str, Any], *, group_root: Path | None, use_own: bool
+) -> str:
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
     own = group_root / "templates" if group_root else None
-    use_own = own is not None and (own / name).is_file()
     loader = jinja2.FileSystemLoader(
         [str(own), str(templates_dir())] if use_own and own else [str(templates_dir())]
     )

@@ -17,7 +17,7 @@ import datetime as dt
 import gc
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
 from functools import cached_property
@@ -270,17 +270,30 @@ class GroupRepo:
     def agenda_paths(self) -> list[Path]:
         return [p for folder in self.meeting_dirs() if os.path.lexists(p := folder / AGENDA)]
 
-    def member_note_paths(self, member: str, *, before: dt.date | None = None) -> list[Path]:
-        """The notes of one member (``meetings/<date>/<member>.md``), oldest first, without
-        reading any: one look at each meeting folder."""
-        paths = []
-        for day in self.meeting_days():
-            if before is not None and day >= before:
+    def member_notes(
+        self, member: str, *, before: dt.date | None = None, present: Container[str] = ()
+    ) -> list[str]:
+        """The notes of one member, oldest first, as paths relative to the root
+        (``meetings/<date>/<member>.md``), found without reading any: one look in each
+        meeting folder, except for the paths in ``present`` (known to be there, e.g. by
+        git). Plain strings: a member of forty years has two thousand notes."""
+        if not is_slug(member):
+            raise UsageError(f"{member!r} is not a valid member id")
+        last = before.isoformat() if before is not None else None
+        try:
+            with os.scandir(self.root / MEETINGS) as entries:
+                names = sorted(e.name for e in entries)
+        except OSError:
+            return []
+        found = []
+        lexists, prefix = os.path.lexists, self._prefix
+        for name in names:  # YYYY-MM-DD names sort by date
+            if last is not None and name >= last:
                 break
-            path = self.note_path(day, member)
-            if os.path.lexists(path):
-                paths.append(path)
-        return paths
+            rel = f"{MEETINGS}/{name}/{member}.md"
+            if (rel in present or lexists(prefix + rel)) and parse_date(name) is not None:
+                found.append(rel)
+        return found
 
     # -- reading ------------------------------------------------------------------------
 

@@ -207,7 +207,7 @@ def test_git_processes_do_not_grow_with_history(git_group: Path, git_calls: Path
     assert _count(git_calls) == small_summary == 2
     for args, small in zip(one_member, small_one, strict=True):
         run_main("-C", str(git_group), *args, "--today", "2027-06-01")
-        assert _count(git_calls) == small == 2  # ls-files + diff-files (the cache key)
+        assert _count(git_calls) == small == 2  # ls-files + diff-files: the cache key
 
 
 def test_fast_import_writes_a_whole_history(tmp_path: Path, group: Path) -> None:

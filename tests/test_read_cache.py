@@ -154,3 +154,24 @@ def test_the_agenda_rotation_follows_a_new_record(git_group: Path, run_main) -> 
     build_tree(git_group, {"meetings/2026-12-01/agenda.md": (
         "---\nmeeting: 2026-12-01\nhot_seat_order: [alice, bob]\nhot_seats: [alice]\n---\n")})
     assert order() == ["bob", "alice"]  # the record says only alice had it
+
+
+def test_a_remembered_render_needs_no_jinja2_and_follows_its_input(
+    git_group: Path, run_main, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    def agenda() -> str:
+        code, out, err = run_main("-C", str(git_group), "agenda", "--meeting", "2026-12-15")
+        assert code == 0, err
+        return out
+
+    first = agenda()
+    monkeypatch.setitem(sys.modules, "jinja2", None)  # importing it now fails
+    assert agenda() == first
+    build_tree(git_group, {"meetings/2026-12-15/bob.md": note(
+        "bob", "2026-12-15", "walk_away: A clear plan\n")})
+    with pytest.raises(ImportError):  # a new input is rendered afresh
+        agenda()
+    monkeypatch.delitem(sys.modules, "jinja2")
+    assert "A clear plan" in agenda()
