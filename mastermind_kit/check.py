@@ -87,6 +87,7 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
         return _sorted(report)
     group = repo.group
     if whole:
+        repo.forget_shapes()
         targets = [*repo.profile_paths(), *repo.note_paths(), *repo.agenda_paths()]
         _check_layout(repo, group, report)
     else:
@@ -191,7 +192,7 @@ def _also_affected(
         if ident in members:
             extra.append(path)
         elif config_changed and day is not None and ident and is_slug(ident):
-            report.extend(place_findings(group, repo.rel(path), ident, day, 1, 1))
+            report.extend(place_findings(group, repo.rel(path), ident, day))
     return extra
 
 

@@ -43,11 +43,13 @@ class _Resolving(_Loader):
     safe loader has no path resolvers), so it is looked up once per distinct value."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is yaml.ScalarNode and implicit[0] and len(value) <= _REMEMBER_UP_TO:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR  # quoted: text (the safe loader has no path resolvers)
             tag = _RESOLVED.get(value)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-                if len(_RESOLVED) < _RESOLVED_MAX:
+                if len(value) <= _REMEMBER_UP_TO and len(_RESOLVED) < _RESOLVED_MAX:
                     _RESOLVED[value] = tag
             return tag
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]

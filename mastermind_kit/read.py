@@ -115,6 +115,7 @@ def whoami(repo: GroupRepo, group: Group, member: str | None) -> str:
 def read_group(repo: GroupRepo, *, history: bool = False) -> Workspace:
     """Every usable file of the group; with ``history``, one pass over its git log."""
     group = repo.group
+    repo.forget_shapes()
     skipped: list[Skipped] = []
     profiles: dict[str, Profile] = {}
     for member in group.members:

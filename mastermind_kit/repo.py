@@ -148,6 +148,11 @@ class GroupRepo:
         if self._shapes is not None:
             self._shapes.save()
 
+    def forget_shapes(self) -> None:
+        """For a read of the whole group: the memo pays for a handful of files read again
+        and again, not for thousands read once (hashing them would cost, not save)."""
+        self._shapes = None
+
     def shape_findings(self, doc: Document, kind: str) -> list[Finding]:
         """``schema.validate(doc, kind)``, remembered by content when asked to."""
         if self._shapes is None:
@@ -550,7 +555,7 @@ def _note_rules(group: Group, note: Note, day: dt.date, ident: str, doc: Documen
     if note.meeting != day:
         at(("meeting",), ERROR, "path", f"meeting {note.meeting} does not match the folder {day}")
     found.extend(place_findings(group, note.source.path, note.member, note.meeting,
-                                doc.line(("member",)), doc.line(("meeting",))))
+                                lambda key: doc.line((key,))))
     seen: Counter[str] = Counter()
     for i, commitment in enumerate(note.commitments):
         parts = split_commitment_id(commitment.id)
@@ -588,22 +593,23 @@ def _note_rules(group: Group, note: Note, day: dt.date, ident: str, doc: Documen
 
 
 def place_findings(
-    group: Group, shown: Path, member_id: str, meeting: dt.date, member_line: int,
-    meeting_line: int,
+    group: Group, shown: Path, member_id: str, meeting: dt.date,
+    line: Callable[[str], int] = lambda key: 1,
 ) -> list[Finding]:
-    """The rules a note's place depends on (its member and meeting, against the config)."""
+    """The rules a note's place depends on (its member and meeting, against the config);
+    ``line(key)`` says where ``member`` or ``meeting`` stands, asked only for a finding."""
     found = []
     member = group.member(member_id)
     if member is None:
-        found.append(Finding(str(shown), member_line, 1, ERROR, "unknown-member",
+        found.append(Finding(str(shown), line("member"), 1, ERROR, "unknown-member",
                              f"'{member_id}' is not a member in {CONFIG}"))
     elif not member.active_on(meeting):
-        found.append(Finding(str(shown), meeting_line, 1, ERROR, "not-member-then",
+        found.append(Finding(str(shown), line("meeting"), 1, ERROR, "not-member-then",
                              f"'{member_id}' was not in the group on {meeting} "
                              f"(joined {member.joined or '-'}, left {member.left or '-'})"))
     if not schedule.is_meeting(group, meeting):
         found.append(Finding(
-            str(shown), meeting_line, 1, ERROR, "off-schedule",
+            str(shown), line("meeting"), 1, ERROR, "off-schedule",
             f"{meeting} is not a meeting date of the group's {group.cadence} schedule "
             "(add it to 'extra' in mastermind.yaml if the group met then)"))
     return found
