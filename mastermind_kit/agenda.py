@@ -171,8 +171,11 @@ def hot_seat_history(view: MeetingView) -> dict[str, dt.date]:
     for day in sorted({*view.records, *view.attended}):
         seats = view.records.get(day)
         if seats is None:
-            came = [(members[a.member], a.requested, None)
-                    for a in view.attended.get(day, []) if a.member in members]
+            came = [
+                (members[a.member], a.requested, None)
+                for a in view.attended.get(day, [])
+                if a.member in members
+            ]
             seats = _plan(group, day, last, came, []).hot_seats
         for member in seats:
             last[member] = day

@@ -136,14 +136,18 @@ def audit(group: Group, found: History, *, since: dt.date | None = None) -> Audi
                     email = commit.author.email.lower()
                     if email not in {e.lower() for e in member.emails} and email not in allowed:
                         what = {"D": "deleted", "A": "created"}.get(change.status, "changed")
-                        findings.append(_finding(
-                            "other-author", change,
-                            f"{owner}'s {'note' if note else 'profile'} {what} by "
-                            f"{commit.author}, who is not {owner} (nor a facilitator)",
-                        ))
+                        findings.append(
+                            _finding(
+                                "other-author",
+                                change,
+                                f"{owner}'s {'note' if note else 'profile'} {what} by "
+                                f"{commit.author}, who is not {owner} (nor a facilitator)",
+                            )
+                        )
             if note is not None and change.status == "D" and recent(commit):
-                findings.append(_finding("note-deleted", change, f"note of {note[1]} for "
-                                         f"{note[0]} deleted"))
+                findings.append(
+                    _finding("note-deleted", change, f"note of {note[1]} for {note[0]} deleted")
+                )
             if (
                 note is not None
                 and change.status in ("M", "R", "T")
@@ -166,10 +170,17 @@ def audit(group: Group, found: History, *, since: dt.date | None = None) -> Audi
                 status = commit.signature or "N"
                 why = _SIGNATURES.get(status, f"signature status {status}")
                 key = f" (key {commit.signing_key})" if commit.signing_key else ""
-                findings.append(AuditFinding(
-                    "unsigned", commit.id, commit.author.name, commit.author.email,
-                    commit.committed, "", f"commit {why}{key}; the group requires signed commits",
-                ))
+                findings.append(
+                    AuditFinding(
+                        "unsigned",
+                        commit.id,
+                        commit.author.name,
+                        commit.author.email,
+                        commit.committed,
+                        "",
+                        f"commit {why}{key}; the group requires signed commits",
+                    )
+                )
     for member_id in sorted(unchecked):
         warnings.append(
             f"member '{member_id}' has no emails in mastermind.yaml: who edits their files "
@@ -181,8 +192,15 @@ def audit(group: Group, found: History, *, since: dt.date | None = None) -> Audi
 
 def _finding(rule: str, change: Change, message: str) -> AuditFinding:
     commit = change.commit
-    return AuditFinding(rule, commit.id, commit.author.name, commit.author.email,
-                        commit.committed, change.path, message)
+    return AuditFinding(
+        rule,
+        commit.id,
+        commit.author.name,
+        commit.author.email,
+        commit.committed,
+        change.path,
+        message,
+    )
 
 
 def _front(blob: bytes | None, path: str) -> dict[str, Any] | None:
@@ -200,9 +218,7 @@ def _by_id(data: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
     items = data.get(key)
     if not isinstance(items, list):
         return {}
-    return {
-        str(item["id"]): item for item in items if isinstance(item, dict) and "id" in item
-    }
+    return {str(item["id"]): item for item in items if isinstance(item, dict) and "id" in item}
 
 
 def _ago(delta: dt.timedelta) -> str:
@@ -238,7 +254,8 @@ def _content_findings(
             for key in ("text", "due"):
                 if str(old.get(key)) != str(now.get(key)):
                     yield _finding(
-                        "commitment-changed", change,
+                        "commitment-changed",
+                        change,
                         f"commitment {cid}: {key} changed from {_show(old.get(key))} to "
                         f"{_show(now.get(key))} {late}",
                     )
@@ -249,18 +266,23 @@ def _content_findings(
     earlier_reports = _by_id(before, "report")
     for rid in sorted(new_reports.keys() - earlier_reports.keys()):
         yield _finding(
-            "report-changed", change,
+            "report-changed",
+            change,
             f"report on {rid} added (status {_show(new_reports[rid].get('status'))}) "
             f"after the next meeting ({following}) started",
         )
     for rid, old in earlier_reports.items():
         now = new_reports.get(rid)
         if now is None:
-            yield _finding("report-changed", change,
-                           f"report on {rid} removed after the next meeting ({following}) started")
+            yield _finding(
+                "report-changed",
+                change,
+                f"report on {rid} removed after the next meeting ({following}) started",
+            )
         elif str(old.get("status")) != str(now.get("status")):
             yield _finding(
-                "report-changed", change,
+                "report-changed",
+                change,
                 f"report on {rid}: status changed from {_show(old.get('status'))} to "
                 f"{_show(now.get('status'))} after the next meeting ({following}) started",
             )
@@ -284,7 +306,8 @@ def render_text(result: AuditResult) -> str:
     lines.extend(f"warning: {w}" for w in result.warnings)
     count = len(result.findings)
     lines.append(
-        f"{count} finding(s) in {result.commits} commit(s)" if count
+        f"{count} finding(s) in {result.commits} commit(s)"
+        if count
         else f"no findings in {result.commits} commit(s)"
     )
     return "\n".join(lines) + "\n"

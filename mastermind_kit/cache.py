@@ -132,7 +132,7 @@ def git_dir(root: Path) -> Path | None:
                 return None
             if not text.startswith("gitdir:"):
                 return None
-            target = Path(text[len("gitdir:"):].strip())
+            target = Path(text[len("gitdir:") :].strip())
             target = target if target.is_absolute() else folder / target
             return target if target.is_dir() else None
     return None

@@ -30,7 +30,6 @@ __all__ = [
 ]
 
 
-
 class _Report:
     """Collects findings, each once."""
 
@@ -117,18 +116,33 @@ def _check_layout(repo: GroupRepo, group: Group, report: _Report) -> None:
     """Whole-repo rules: stray folders, members without a profile."""
     for folder in repo.meeting_dirs():
         if parse_date(folder.name) is None:
-            report.at(Path(MEETINGS) / folder.name, 1, WARNING, "layout",
-                      f"folder '{folder.name}' is not a meeting date (YYYY-MM-DD); ignored")
+            report.at(
+                Path(MEETINGS) / folder.name,
+                1,
+                WARNING,
+                "layout",
+                f"folder '{folder.name}' is not a meeting date (YYYY-MM-DD); ignored",
+            )
     for member in group.members:
         if is_slug(member.id) and not repo.profile_path(member.id).exists():
-            report.at(CONFIG, member.source.line, WARNING, "missing-profile",
-                      f"member '{member.id}' has no profile {MEMBERS}/{member.id}.md")
+            report.at(
+                CONFIG,
+                member.source.line,
+                WARNING,
+                "missing-profile",
+                f"member '{member.id}' has no profile {MEMBERS}/{member.id}.md",
+            )
 
 
 def _check_profile(repo: GroupRepo, path: Path, ident: str, report: _Report) -> None:
     if not is_slug(ident):
-        report.at(repo.rel(path), 1, ERROR, "bad-id",
-                  f"'{ident}' is not a valid member id (file names are <id>.md)")
+        report.at(
+            repo.rel(path),
+            1,
+            ERROR,
+            "bad-id",
+            f"'{ident}' is not a valid member id (file names are <id>.md)",
+        )
         return
     report.extend(repo.profile(ident)[1].findings)
 
@@ -149,24 +163,42 @@ def _check_note(repo: GroupRepo, path: Path, report: _Report) -> None:
     if goal_ids is not None:
         for goal_id in data.get("results") or {}:
             if goal_id not in goal_ids:
-                report.at(shown, doc.line(("results", goal_id)), ERROR, "unknown-goal",
-                          f"'{goal_id}' is not a goal of {member} "
-                          f"(goals: {', '.join(sorted(goal_ids)) or 'none'})")
+                report.at(
+                    shown,
+                    doc.line(("results", goal_id)),
+                    ERROR,
+                    "unknown-goal",
+                    f"'{goal_id}' is not a goal of {member} "
+                    f"(goals: {', '.join(sorted(goal_ids)) or 'none'})",
+                )
         for i, commitment in enumerate(data.get("commitments") or []):
             goal = commitment.get("goal")
             if goal and goal not in goal_ids:
-                report.at(shown, doc.line(("commitments", i, "goal")), ERROR, "unknown-goal",
-                          f"'{goal}' is not a goal of {member}")
+                report.at(
+                    shown,
+                    doc.line(("commitments", i, "goal")),
+                    ERROR,
+                    "unknown-goal",
+                    f"'{goal}' is not a goal of {member}",
+                )
     meeting = parse_date(data.get("meeting"))
     if meeting is None:
         return
     for i, commitment in enumerate(data.get("commitments") or []):
         if commitment.get("carried_from"):
-            _check_reference(repo, member, meeting, commitment["carried_from"], shown,
-                             doc.line(("commitments", i, "carried_from")), report)
+            _check_reference(
+                repo,
+                member,
+                meeting,
+                commitment["carried_from"],
+                shown,
+                doc.line(("commitments", i, "carried_from")),
+                report,
+            )
     for i, entry in enumerate(data.get("report") or []):
-        _check_reference(repo, member, meeting, entry["id"], shown,
-                         doc.line(("report", i, "id")), report)
+        _check_reference(
+            repo, member, meeting, entry["id"], shown, doc.line(("report", i, "id")), report
+        )
 
 
 def _also_affected(
@@ -197,7 +229,12 @@ def _also_affected(
 
 
 def _check_reference(
-    repo: GroupRepo, member: str, meeting: dt.date, ref: str, shown: Path, where: int,
+    repo: GroupRepo,
+    member: str,
+    meeting: dt.date,
+    ref: str,
+    shown: Path,
+    where: int,
     report: _Report,
 ) -> None:
     """A report or carried_from must name a commitment that an earlier note of the same
@@ -210,7 +247,12 @@ def _check_reference(
         return  # there, or that note has errors of its own (reported for it)
     path = repo.rel(repo.note_path(parts[0], member))
     if held is False:
-        report.at(shown, where, ERROR, "dangling-id",
-                  f"'{ref}' names no commitment: there is no note {path}")
+        report.at(
+            shown,
+            where,
+            ERROR,
+            "dangling-id",
+            f"'{ref}' names no commitment: there is no note {path}",
+        )
     else:
         report.at(shown, where, ERROR, "dangling-id", f"'{ref}' names no commitment in {path}")

@@ -119,7 +119,8 @@ MEETING = _Meeting()
 
 def _strict_option(function: Any) -> Any:
     return click.option(
-        "--strict", is_flag=True,
+        "--strict",
+        is_flag=True,
         help="Exit 1 when a group file had to be skipped (for CI).",
     )(function)
 
@@ -137,8 +138,7 @@ def _report_skipped(ctx: click.Context, repo: Any, skipped: list[Any], strict: b
         else:
             shown = _from_cwd(repo.root / entry.path)
             command = f"mastermind check {shlex.quote(shown)}"
-        _echo(ctx, f"{shown}:{entry.line}: skipped: {entry.message} (run '{command}')",
-              err=True)
+        _echo(ctx, f"{shown}:{entry.line}: skipped: {entry.message} (run '{command}')", err=True)
     return EXIT_FINDINGS if strict and skipped else EXIT_OK
 
 
@@ -396,12 +396,24 @@ _MEETING_HELP = "The meeting: a date on the schedule, or 'next' (the next one no
 
 
 @cli.command("schedule", context_settings=CONTEXT)
-@click.option("--past", default=3, show_default=True, type=click.IntRange(min=0),
-              help="How many meetings that have started to list.")
-@click.option("--next", "ahead", default=3, show_default=True, type=click.IntRange(min=0),
-              help="How many upcoming meetings to list.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--past",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many meetings that have started to list.",
+)
+@click.option(
+    "--next",
+    "ahead",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many upcoming meetings to list.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
 @_strict_option
 @click.pass_context
@@ -424,12 +436,20 @@ def schedule_command(
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--member", "member_id", metavar="ID",
-              help="Whose note [default: you, from git config user.email].")
-@click.option("--meeting", "meeting", type=MEETING, default="next", show_default=True,
-              help=_MEETING_HELP)
-@click.option("--hot-seat", is_flag=True,
-              help="Ask for hot-seat time: hot_seat: true and an issue write-up in the body.")
+@click.option(
+    "--member",
+    "member_id",
+    metavar="ID",
+    help="Whose note [default: you, from git config user.email].",
+)
+@click.option(
+    "--meeting", "meeting", type=MEETING, default="next", show_default=True, help=_MEETING_HELP
+)
+@click.option(
+    "--hot-seat",
+    is_flag=True,
+    help="Ask for hot-seat time: hot_seat: true and an issue write-up in the body.",
+)
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the note instead of writing it.")
 @click.option("--edit", is_flag=True, help="Open the note in $VISUAL or $EDITOR afterwards.")
 @click.option("--force", is_flag=True, help="Replace an existing note (a .bak copy is kept).")
@@ -471,8 +491,7 @@ def prep(
         click.echo(prepared.text, nl=False)
         return code
     backup = preparation.write(prepared, force=force)
-    _echo(ctx, f"wrote {repo.rel(prepared.path)} "
-               f"({len(prepared.owed)} commitment(s) to report on)")
+    _echo(ctx, f"wrote {repo.rel(prepared.path)} ({len(prepared.owed)} commitment(s) to report on)")
     if backup is not None:
         _echo(ctx, f"kept the old note as {repo.rel(backup)}")
     if edit:
@@ -481,10 +500,15 @@ def prep(
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--member", "member_id", metavar="ID",
-              help="Whose status [default: you, from git config user.email].")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--member",
+    "member_id",
+    metavar="ID",
+    help="Whose status [default: you, from git config user.email].",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
 @_strict_option
 @click.pass_context
@@ -512,14 +536,27 @@ def status(
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--meeting", "meeting", type=MEETING, default="next", show_default=True,
-              help=_MEETING_HELP)
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
-              show_default=True)
-@click.option("--write", "save", is_flag=True,
-              help="Save meetings/<date>/agenda.md (the next agenda's rotation reads it).")
-@click.option("--force", is_flag=True,
-              help="With --write: replace a hand-edited agenda (a .bak copy is kept).")
+@click.option(
+    "--meeting", "meeting", type=MEETING, default="next", show_default=True, help=_MEETING_HELP
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option(
+    "--write",
+    "save",
+    is_flag=True,
+    help="Save meetings/<date>/agenda.md (the next agenda's rotation reads it).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --write: replace a hand-edited agenda (a .bak copy is kept).",
+)
 @click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
 @_strict_option
 @click.pass_context
@@ -566,13 +603,23 @@ def agenda(
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--member", "members", multiple=True, metavar="ID",
-              help="Show only this member (repeat); the group totals still cover everyone.")
+@click.option(
+    "--member",
+    "members",
+    multiple=True,
+    metavar="ID",
+    help="Show only this member (repeat); the group totals still cover everyone.",
+)
 @click.option("--since", type=DATE, help="Only meetings on or after DATE.")
 @click.option("--until", type=DATE, help="Only meetings on or before DATE.")
 @click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "csv"]),
-              default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "csv"]),
+    default="text",
+    show_default=True,
+)
 @_strict_option
 @click.pass_context
 def summary(
@@ -612,8 +659,9 @@ def summary(
 
 @cli.command(context_settings=CONTEXT)
 @click.option("--since", type=DATE, help="Only commits made on or after DATE.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.pass_context
 def audit(ctx: click.Context, since: dt.date | None, fmt: str) -> int:
     """Audit the git history of the group's notes.

@@ -86,7 +86,7 @@ def create_group(
             "git does not know who you are, so the first commit cannot be made; nothing was "
             "written",
             hint='set it with: git config --global user.name "Your Name" && '
-            'git config --global user.email you@example.org',
+            "git config --global user.email you@example.org",
         )
     if not members:
         members = [NewMember(slug_from(ident[1].split("@")[0]), ident[0], [ident[1]])]
@@ -96,10 +96,17 @@ def create_group(
             raise UsageError(f"member id {member.id!r} is given twice")
         seen.add(member.id)
 
-    config = render("mastermind.yaml.j2", _context(
-        name=name, cadence=cadence, first_meeting=first_meeting, time=time, timezone=timezone,
-        members=members,
-    ))
+    config = render(
+        "mastermind.yaml.j2",
+        _context(
+            name=name,
+            cadence=cadence,
+            first_meeting=first_meeting,
+            time=time,
+            timezone=timezone,
+            members=members,
+        ),
+    )
     files = {"mastermind.yaml": config, **scaffold(config)}
     for member in members:
         files[f"members/{member.id}.md"] = render("member.md.j2", {"name": member.name})

@@ -60,8 +60,11 @@ def _config_versions(sample: Path, group: Group) -> list[tuple[dt.date, str]]:
     final = (sample / "mastermind.yaml").read_text(encoding="utf-8")
     yaml = round_trip()
     events: list[dt.date] = sorted(
-        {m.joined - dt.timedelta(days=7) for m in group.members
-         if m.joined and m.joined > group.first_meeting}
+        {
+            m.joined - dt.timedelta(days=7)
+            for m in group.members
+            if m.joined and m.joined > group.first_meeting
+        }
         | {m.left + dt.timedelta(days=1) for m in group.members if m.left}
     )
     versions: list[tuple[dt.date, str]] = []
@@ -106,8 +109,12 @@ def _plan(sample: Path, group: Group) -> list[NewCommit]:
     )
     for day, text in versions[1:]:
         commits.append(
-            NewCommit(dt.datetime.combine(day, at_noon, tzinfo=zone), facilitator,
-                    "Update the member list", {"mastermind.yaml": text})
+            NewCommit(
+                dt.datetime.combine(day, at_noon, tzinfo=zone),
+                facilitator,
+                "Update the member list",
+                {"mastermind.yaml": text},
+            )
         )
     for member in group.members:
         profile = sample / "members" / f"{member.id}.md"
@@ -116,8 +123,12 @@ def _plan(sample: Path, group: Group) -> list[NewCommit]:
         joined = member.joined or group.first_meeting
         when = dt.datetime.combine(joined - dt.timedelta(days=5), dt.time(20, 15), tzinfo=zone)
         commits.append(
-            NewCommit(when, _ident(member), f"Profile of {member.id}",
-                    {f"members/{member.id}.md": profile.read_text(encoding="utf-8")})
+            NewCommit(
+                when,
+                _ident(member),
+                f"Profile of {member.id}",
+                {f"members/{member.id}.md": profile.read_text(encoding="utf-8")},
+            )
         )
     for note in sorted((sample / "meetings").glob("*/*.md")):
         commits.extend(_note_commits(group, note))
@@ -159,15 +170,23 @@ def _note_commits(group: Group, path: Path) -> list[NewCommit]:
         )
     if (meeting, member_id) == SOFTENED:
         commits.append(
-            NewCommit(begins + dt.timedelta(days=6, hours=2), who,
-                    f"Reword a commitment of {meeting}", {relative: final})
+            NewCommit(
+                begins + dt.timedelta(days=6, hours=2),
+                who,
+                f"Reword a commitment of {meeting}",
+                {relative: final},
+            )
         )
     if (meeting, member_id) == CORRECTED[:2]:
         editor = group.member(CORRECTED[2])
         if editor is not None:
             commits.append(
-                NewCommit(begins + dt.timedelta(days=2), _ident(editor),
-                        f"Fix a typo in {member_id}'s note", {relative: final})
+                NewCommit(
+                    begins + dt.timedelta(days=2),
+                    _ident(editor),
+                    f"Fix a typo in {member_id}'s note",
+                    {relative: final},
+                )
             )
     return commits
 
@@ -223,14 +242,20 @@ TOUR: list[tuple[str, str]] = [
     ("member list", "who is in the group, who joined late and who left"),
     ("schedule", "recent and upcoming meetings, and whose notes are there"),
     ("status --member maren", "what Maren owes: the next meeting, her note, what to report on"),
-    ("prep --member kofi --stdout",
-     "Kofi's next note, pre-filled: his open commitments, goals with last results, last plan"),
-    ("prep --member kofi",
-     "writes it to meetings/<date>/kofi.md; run it again: it never overwrites"),
+    (
+        "prep --member kofi --stdout",
+        "Kofi's next note, pre-filled: his open commitments, goals with last results, last plan",
+    ),
+    (
+        "prep --member kofi",
+        "writes it to meetings/<date>/kofi.md; run it again: it never overwrites",
+    ),
     ("agenda", "the next agenda: who prepared, a fair hot-seat order, time boxes"),
     ("summary", "who followed through: fates, attendance, preparation on time, streaks, goals"),
     ("summary --format json", "the same numbers for scripts, with their definitions"),
-    ("audit", "from git history: a commitment softened days after its meeting, and one member "
-     "editing another's note (exit 1)"),
+    (
+        "audit",
+        "from git history: a commitment softened days after its meeting, and one member "
+        "editing another's note (exit 1)",
+    ),
 ]
-

@@ -56,8 +56,10 @@ def _fix_file(repo: GroupRepo, path: Path, kind: str) -> list[Fixed]:
     shown = repo.rel(path)
     _, day, member = repo.classify(path)
     try:
-        doc = load_yaml_file(path, display=shown) if kind == "config" else load_front_matter(
-            path, display=shown
+        doc = (
+            load_yaml_file(path, display=shown)
+            if kind == "config"
+            else load_front_matter(path, display=shown)
         )
     except InputError:
         return []  # not mechanical: the checker explains it

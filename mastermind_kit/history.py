@@ -79,8 +79,7 @@ def config_get(cwd: Path, key: str) -> str | None:
 def _quick(cwd: Path, *args: str) -> str | None:
     """Run a read-only git command; its stdout, or None when it fails or git is missing."""
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, env=_env(), capture_output=True,
-                              check=False)
+        done = subprocess.run(["git", *args], cwd=cwd, env=_env(), capture_output=True, check=False)
     except OSError:
         return None
     if done.returncode != 0:
@@ -124,14 +123,17 @@ def known_blobs(root: Path, pathspecs: Sequence[str]) -> dict[str, str] | None:
     return blobs
 
 
-def _quick_pair(
-    cwd: Path, first: list[str], second: list[str]
-) -> tuple[str | None, str | None]:
+def _quick_pair(cwd: Path, first: list[str], second: list[str]) -> tuple[str | None, str | None]:
     """Two read-only git commands at once; their stdouts (None where one failed)."""
     try:
         processes = [
-            subprocess.Popen(["git", *args], cwd=cwd, env=_env(), stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL)
+            subprocess.Popen(
+                ["git", *args],
+                cwd=cwd,
+                env=_env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
             for args in (first, second)
         ]
     except OSError:
@@ -300,9 +302,17 @@ def _env() -> dict[str, str]:
 def _probe(root: Path) -> tuple[str, list[str]] | None:
     """One ``git rev-parse``: (state, lines) where state is "ok", "empty", "not-repo"."""
     args = [
-        "git", "rev-parse", "--is-inside-work-tree", "--show-prefix",
-        "--is-shallow-repository", "--git-path", "shallow",
-        "--symbolic-full-name", "--verify", "-q", "HEAD",
+        "git",
+        "rev-parse",
+        "--is-inside-work-tree",
+        "--show-prefix",
+        "--is-shallow-repository",
+        "--git-path",
+        "shallow",
+        "--symbolic-full-name",
+        "--verify",
+        "-q",
+        "HEAD",
     ]
     try:
         done = subprocess.run(args, cwd=root, env=_env(), capture_output=True, check=False)
@@ -360,11 +370,22 @@ def read(root: Path, *, signatures: bool = False) -> History:
     fields = _FIELDS + (_SIGNATURE_FIELDS if signatures else ())
     fmt = "%x1e" + "%x1f".join(fields)
     args = [
-        "git", *_LOG_CONFIG, "log", "--reverse", "--date-order", "--root", "-M",
+        "git",
+        *_LOG_CONFIG,
+        "log",
+        "--reverse",
+        "--date-order",
+        "--root",
+        "-M",
         # A merge commit lists the files it changed beyond what its parents bring
         # (a conflict resolution, an "evil" edit), so audit sees edits made there.
         "--diff-merges=dense-combined",
-        "--raw", "--no-abbrev", "-z", "--no-color", f"--format={fmt}", "HEAD",
+        "--raw",
+        "--no-abbrev",
+        "-z",
+        "--no-color",
+        f"--format={fmt}",
+        "HEAD",
         # A group in a folder of a larger repo reads that folder's history only. At the
         # top no pathspec is given: every commit is listed (none is simplified away,
         # not even an empty one or a merge that kept one side whole), and git spares
@@ -408,9 +429,7 @@ def _tokens(stream: IO[bytes]) -> Iterator[str]:
 class _Builder:
     """Turns the token stream into commits and per-file lineages (oldest first)."""
 
-    def __init__(
-        self, history: History, prefix: str, boundary: set[str], signatures: bool
-    ) -> None:
+    def __init__(self, history: History, prefix: str, boundary: set[str], signatures: bool) -> None:
         self.history = history
         self.prefix = prefix
         self.boundary = boundary
@@ -453,7 +472,7 @@ class _Builder:
         self.history.commits.append(self.commit)
 
     def _path(self, path: str) -> str:
-        return path[len(self.prefix):] if path.startswith(self.prefix) else path
+        return path[len(self.prefix) :] if path.startswith(self.prefix) else path
 
     def _change(self, entry: list[str]) -> None:
         assert self.commit is not None
@@ -526,7 +545,11 @@ def read_blobs(root: Path, blob_ids: Iterable[str]) -> dict[str, bytes]:
         try:
             process = subprocess.Popen(
                 ["git", "cat-file", "--batch"],
-                cwd=root, env=_env(), stdin=requests, stdout=subprocess.PIPE, stderr=errors,
+                cwd=root,
+                env=_env(),
+                stdin=requests,
+                stdout=subprocess.PIPE,
+                stderr=errors,
             )
         except FileNotFoundError:
             raise GitError("git is not installed or not on PATH") from None
@@ -583,8 +606,12 @@ def fast_import(repo: Path, stream: bytes, *, branch: str = "main") -> None:
     """Write a whole prepared history with ONE ``git fast-import``, then check it out."""
     try:
         done = subprocess.run(
-            ["git", "fast-import", "--quiet"], cwd=repo, env=_env(), input=stream,
-            capture_output=True, check=False,
+            ["git", "fast-import", "--quiet"],
+            cwd=repo,
+            env=_env(),
+            input=stream,
+            capture_output=True,
+            check=False,
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None

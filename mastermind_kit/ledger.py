@@ -270,8 +270,15 @@ def build(
     ledgers: dict[str, MemberLedger] = {}
     for member in group.members:
         ledgers[member.id] = _member_ledger(
-            group, member, by_member.get(member.id, []), workspace.profiles.get(member.id),
-            history, today=today, since=since, until=last, held=held,
+            group,
+            member,
+            by_member.get(member.id, []),
+            workspace.profiles.get(member.id),
+            history,
+            today=today,
+            since=since,
+            until=last,
+            held=held,
         )
     counts, attendance = Counts(), Attendance()
     for ledger in ledgers.values():
@@ -311,8 +318,9 @@ def _member_ledger(
     current, longest = _streaks(group, member, notes, held)
     carried_on = {e.commitment.carried_from for e in entries if e.commitment.carried_from}
     # Only the newest link of a chain is flagged: one carried on again is not.
-    carried = [e for e in in_period
-               if e.carried > CARRY_LIMIT and e.commitment.id not in carried_on]
+    carried = [
+        e for e in in_period if e.carried > CARRY_LIMIT and e.commitment.id not in carried_on
+    ]
     return MemberLedger(
         member=member,
         commitments=in_period,
@@ -521,9 +529,7 @@ def _trend(entries: Iterable[Entry], until: dt.date) -> Trend:
             start, end, Counts.of(e for e in entries if start <= e.commitment.meeting <= end)
         )
 
-    return Trend(
-        window(last_since, until), window(before_since, last_since - dt.timedelta(days=1))
-    )
+    return Trend(window(last_since, until), window(before_since, last_since - dt.timedelta(days=1)))
 
 
 # -- what a member carries to a meeting ------------------------------------------------------
@@ -552,9 +558,16 @@ class CarryOver:
     def to_json(self) -> dict[str, Any]:
         return {
             "owed": [
-                [o.commitment.id, o.commitment.text, o.commitment.meeting.isoformat(),
-                 _iso(o.commitment.due), o.commitment.goal, o.commitment.carried_from,
-                 o.commitment.line, _iso(o.due)]
+                [
+                    o.commitment.id,
+                    o.commitment.text,
+                    o.commitment.meeting.isoformat(),
+                    _iso(o.commitment.due),
+                    o.commitment.goal,
+                    o.commitment.carried_from,
+                    o.commitment.line,
+                    _iso(o.due),
+                ]
                 for o in self.owed
             ],
             "last_results": {g: [v, d.isoformat()] for g, (v, d) in self.last_results.items()},
@@ -564,9 +577,19 @@ class CarryOver:
     @classmethod
     def from_json(cls, member: str, data: dict[str, Any]) -> CarryOver:
         owed = [
-            Owed(Commitment(id=c[0], text=c[1], member=member, meeting=date_of(c[2]),
-                            due=_opt_date(c[3]), goal=c[4], carried_from=c[5], line=c[6]),
-                 _opt_date(c[7]))
+            Owed(
+                Commitment(
+                    id=c[0],
+                    text=c[1],
+                    member=member,
+                    meeting=date_of(c[2]),
+                    due=_opt_date(c[3]),
+                    goal=c[4],
+                    carried_from=c[5],
+                    line=c[6],
+                ),
+                _opt_date(c[7]),
+            )
             for c in data["owed"]
         ]
         results = {g: (float(v), date_of(d)) for g, (v, d) in data["last_results"].items()}
@@ -575,10 +598,14 @@ class CarryOver:
 
 def carry_over(group: Group, member: str, notes: Sequence[Note], meeting: dt.date) -> CarryOver:
     """What ``member`` carries to ``meeting`` from ``notes`` (their readable notes)."""
-    earlier = sorted((n for n in notes if n.member == member and n.meeting < meeting),
-                     key=lambda n: n.meeting)
-    owed = [Owed(e.commitment, e.due) for e in fates(group, member, earlier)
-            if e.fate in ("open", "unreported")]
+    earlier = sorted(
+        (n for n in notes if n.member == member and n.meeting < meeting), key=lambda n: n.meeting
+    )
+    owed = [
+        Owed(e.commitment, e.due)
+        for e in fates(group, member, earlier)
+        if e.fate in ("open", "unreported")
+    ]
     owed.sort(key=lambda o: (o.commitment.meeting, o.commitment.id))
     results: dict[str, tuple[float, dt.date]] = {}
     for note in earlier:

@@ -394,8 +394,12 @@ class _Builder:
 
     def mark(self, node: yaml.Node) -> tuple[int, int, int, int]:
         start = node.start_mark
-        return (start.line + 1 + self.line_offset, start.column + 1,
-                start.index + self.char_offset, node.end_mark.index + self.char_offset)
+        return (
+            start.line + 1 + self.line_offset,
+            start.column + 1,
+            start.index + self.char_offset,
+            node.end_mark.index + self.char_offset,
+        )
 
     def fail(self, node: yaml.Node, message: str, rule: str = "parse") -> InputError:
         where = self.pos(node)
@@ -509,10 +513,7 @@ def explain(surprise: Surprise) -> str:
     if surprise.kind in ("bool", "bool-word"):
         return f"{surprise.raw} was read as {str(surprise.value).lower()}; quote it: {quoted}"
     if surprise.kind == "octal":
-        return (
-            f"{surprise.raw} was read as the octal number {surprise.value}; quote it: {quoted}"
-        )
+        return f"{surprise.raw} was read as the octal number {surprise.value}; quote it: {quoted}"
     if surprise.kind == "null":
         return f"{surprise.raw} was read as null (empty); quote it: {quoted}"
     return f"{surprise.raw} was read as the number {surprise.value}; quote it: {quoted}"
-

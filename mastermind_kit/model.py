@@ -137,9 +137,7 @@ class Group:
 
     def member_by_email(self, email: str) -> MemberEntry | None:
         wanted = email.strip().lower()
-        return next(
-            (m for m in self.members if wanted in (e.lower() for e in m.emails)), None
-        )
+        return next((m for m in self.members if wanted in (e.lower() for e in m.emails)), None)
 
     def is_excused(self, member_id: str, meeting: dt.date) -> bool:
         return Excuse(member_id, meeting) in self.excused
@@ -224,8 +222,12 @@ class Skipped:
     kind: str = "note"  # note | profile | agenda
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path.as_posix(), "line": self.line, "message": self.message,
-                "kind": self.kind}
+        return {
+            "path": self.path.as_posix(),
+            "line": self.line,
+            "message": self.message,
+            "kind": self.kind,
+        }
 
 
 def skipped_line(skipped: list[Skipped]) -> str:

@@ -114,7 +114,8 @@ def prepare(view: MemberView, *, hot_seat: bool = False) -> PreparedNote:
         "last_meeting": previous.meeting.isoformat() if previous else None,
         # Said in the note (a YAML comment) when the latest earlier note is broken.
         "not_carried": _one_line(f"{lost.path.as_posix()}:{lost.line}: {lost.message}")
-        if lost else "",
+        if lost
+        else "",
     }
     from mastermind_kit.render import render
 

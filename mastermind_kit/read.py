@@ -214,20 +214,29 @@ def read_member(repo: GroupRepo, member: str, meeting: dt.date) -> MemberView:
     cache = Cache.for_repo(repo.root)
     # What git vouches for (one process): which notes are there unchanged, and their
     # content ids, so neither needs a look at the disk.
-    known = (known_blobs(repo.root, [f"{MEETINGS}/*/{member}.md"]) or {}) \
-        if cache.folder is not None else {}
+    known = (
+        (known_blobs(repo.root, [f"{MEETINGS}/*/{member}.md"]) or {})
+        if cache.folder is not None
+        else {}
+    )
     earlier = repo.member_notes(member, before=meeting, present=known)
     carry, earlier_skipped = _carry(repo, group, member, meeting, earlier, cache, known)
     skipped.extend(earlier_skipped)
     latest = Path(earlier[-1]) if earlier else None
     not_carried = next((s for s in earlier_skipped if s.path == latest), None)
-    return MemberView(repo, group, member, meeting, profile, note, exists, carry, not_carried,
-                      _sorted(skipped))
+    return MemberView(
+        repo, group, member, meeting, profile, note, exists, carry, not_carried, _sorted(skipped)
+    )
 
 
 def _carry(
-    repo: GroupRepo, group: Group, member: str, meeting: dt.date, paths: list[str],
-    cache: Cache, known: dict[str, str],
+    repo: GroupRepo,
+    group: Group,
+    member: str,
+    meeting: dt.date,
+    paths: list[str],
+    cache: Cache,
+    known: dict[str, str],
 ) -> tuple[CarryOver, list[Skipped]]:
     from mastermind_kit import ledger
 
@@ -239,8 +248,10 @@ def _carry(
             stored = cache.get(f"carry-{member}", key)
             if stored is not None:
                 try:
-                    return (ledger.CarryOver.from_json(member, stored["carry"]),
-                            [_skipped_from_json(s) for s in stored["skipped"]])
+                    return (
+                        ledger.CarryOver.from_json(member, stored["carry"]),
+                        [_skipped_from_json(s) for s in stored["skipped"]],
+                    )
                 except (KeyError, TypeError, ValueError, IndexError):
                     pass  # written by another version: computed afresh below
     notes: list[Note] = []
@@ -255,8 +266,11 @@ def _carry(
             loaded.compact()
     carry = ledger.carry_over(group, member, notes, meeting)
     if key is not None:
-        cache.put(f"carry-{member}", key,
-                  {"carry": carry.to_json(), "skipped": [s.to_json() for s in skipped]})
+        cache.put(
+            f"carry-{member}",
+            key,
+            {"carry": carry.to_json(), "skipped": [s.to_json() for s in skipped]},
+        )
     return carry, skipped
 
 
@@ -321,8 +335,9 @@ def read_meeting(repo: GroupRepo, meeting: dt.date) -> MeetingView:
                 skipped.append(skipped_from(loaded, "note"))
     window = schedule.meetings(group, until=meeting - dt.timedelta(days=1))[-ROTATION_WINDOW:]
     records, attended, earlier = _rotation(repo, group, window)
-    return MeetingView(repo, group, meeting, notes, records, attended,
-                       _sorted([*skipped, *earlier]))
+    return MeetingView(
+        repo, group, meeting, notes, records, attended, _sorted([*skipped, *earlier])
+    )
 
 
 def _rotation(
@@ -375,13 +390,15 @@ def _rotation(
 
 
 def _rotation_to_json(
-    records: dict[dt.date, list[str]], attended: dict[dt.date, list[Attended]],
+    records: dict[dt.date, list[str]],
+    attended: dict[dt.date, list[Attended]],
     skipped: list[Skipped],
 ) -> dict[str, Any]:
     return {
         "records": {d.isoformat(): seats for d, seats in records.items()},
-        "attended": {d.isoformat(): [[a.member, a.requested] for a in came]
-                     for d, came in attended.items()},
+        "attended": {
+            d.isoformat(): [[a.member, a.requested] for a in came] for d, came in attended.items()
+        },
         "skipped": [s.to_json() for s in skipped],
     }
 
@@ -390,8 +407,9 @@ def _rotation_from_json(
     data: dict[str, Any],
 ) -> tuple[dict[dt.date, list[str]], dict[dt.date, list[Attended]], list[Skipped]]:
     records = {date_of(d): list(seats) for d, seats in data["records"].items()}
-    attended = {date_of(d): [Attended(m, bool(r)) for m, r in came]
-                for d, came in data["attended"].items()}
+    attended = {
+        date_of(d): [Attended(m, bool(r)) for m, r in came] for d, came in data["attended"].items()
+    }
     return records, attended, [_skipped_from_json(s) for s in data["skipped"]]
 
 
@@ -425,5 +443,6 @@ def _content_ids(repo: GroupRepo, paths: list[str], known: dict[str, str]) -> li
 
 
 def _skipped_from_json(data: dict[str, Any]) -> Skipped:
-    return Skipped(Path(data["path"]), int(data["line"]), str(data["message"]),
-                   str(data.get("kind", "note")))
+    return Skipped(
+        Path(data["path"]), int(data["line"]), str(data["message"]), str(data.get("kind", "note"))
+    )

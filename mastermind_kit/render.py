@@ -55,9 +55,7 @@ def render(name: str, context: dict[str, Any], *, group_root: Path | None = None
     return text
 
 
-def _render(
-    name: str, context: dict[str, Any], *, group_root: Path | None, use_own: bool
-) -> str:
+def _render(name: str, context: dict[str, Any], *, group_root: Path | None, use_own: bool) -> str:
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -89,9 +87,7 @@ def _render(
             raise  # in a built-in template this is our bug: keep the traceback
         # A group's own template can fail in any of these ways ({{ 1 + "x" }}, bytes
         # that are not UTF-8, ...): say so, naming the file.
-        raise InputError(
-            f"template error: {type(error).__name__}: {error}", path=where
-        ) from None
+        raise InputError(f"template error: {type(error).__name__}: {error}", path=where) from None
 
 
 def _bytecode_cache(group_root: Path | None) -> Any:

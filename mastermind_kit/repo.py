@@ -102,8 +102,14 @@ class Loaded:
 
 
 def _input_finding(error: InputError) -> Finding:
-    return Finding(str(error.path), error.line, error.col, ERROR, error.rule, str(error.message)
-                   + (f" ({error.hint})" if error.hint else ""))
+    return Finding(
+        str(error.path),
+        error.line,
+        error.col,
+        ERROR,
+        error.rule,
+        str(error.message) + (f" ({error.hint})" if error.hint else ""),
+    )
 
 
 @contextmanager
@@ -309,8 +315,16 @@ class GroupRepo:
             return Loaded(
                 shown,
                 None,
-                [Finding(str(shown), 1, 1, ERROR, "symlink",
-                         f"{link} outside the group repo; not reading it")],
+                [
+                    Finding(
+                        str(shown),
+                        1,
+                        1,
+                        ERROR,
+                        "symlink",
+                        f"{link} outside the group repo; not reading it",
+                    )
+                ],
             )
         try:
             if kind == "config":
@@ -348,7 +362,11 @@ class GroupRepo:
         if first is not None or loaded.doc is None:
             assert first is not None
             raise InputError(
-                first.message, path=first.path, line=first.line, col=first.col, rule=first.rule,
+                first.message,
+                path=first.path,
+                line=first.line,
+                col=first.col,
+                rule=first.rule,
                 hint=f"run 'mastermind check {CONFIG}'",
             )
         return group_from(loaded.doc)
@@ -378,14 +396,36 @@ class GroupRepo:
         shown = self.rel(path)
         _, day, ident = self.classify(path)
         if day is None:
-            return None, Loaded(shown, None, [Finding(
-                str(shown), 1, 1, ERROR, "path",
-                f"'{path.parent.name}' is not a meeting date: notes live in "
-                "meetings/<YYYY-MM-DD>/<member>.md")])
+            return None, Loaded(
+                shown,
+                None,
+                [
+                    Finding(
+                        str(shown),
+                        1,
+                        1,
+                        ERROR,
+                        "path",
+                        f"'{path.parent.name}' is not a meeting date: notes live in "
+                        "meetings/<YYYY-MM-DD>/<member>.md",
+                    )
+                ],
+            )
         if not ident or not is_slug(ident):
-            return None, Loaded(shown, None, [Finding(
-                str(shown), 1, 1, ERROR, "bad-id",
-                f"'{ident}' is not a valid member id (notes are named <member>.md)")])
+            return None, Loaded(
+                shown,
+                None,
+                [
+                    Finding(
+                        str(shown),
+                        1,
+                        1,
+                        ERROR,
+                        "bad-id",
+                        f"'{ident}' is not a valid member id (notes are named <member>.md)",
+                    )
+                ],
+            )
         loaded = self._read(path, "note")
         if not loaded.ok or loaded.doc is None:
             return None, loaded
@@ -414,15 +454,29 @@ class GroupRepo:
         doc = loaded.doc
         data = doc.data
         if parse_date(data["meeting"]) != day:
-            loaded.findings.append(Finding(
-                str(shown), doc.line(("meeting",)), 1, ERROR, "path",
-                f"meeting {data['meeting']} does not match the folder {day}"))
+            loaded.findings.append(
+                Finding(
+                    str(shown),
+                    doc.line(("meeting",)),
+                    1,
+                    ERROR,
+                    "path",
+                    f"meeting {data['meeting']} does not match the folder {day}",
+                )
+            )
         for key in ("hot_seat_order", "hot_seats"):
             for i, member in enumerate(data.get(key) or []):
                 if self.group.member(member) is None:
-                    loaded.findings.append(Finding(
-                        str(shown), doc.line((key, i)), 1, ERROR, "unknown-member",
-                        f"{key}: '{member}' is not a member in {CONFIG}"))
+                    loaded.findings.append(
+                        Finding(
+                            str(shown),
+                            doc.line((key, i)),
+                            1,
+                            ERROR,
+                            "unknown-member",
+                            f"{key}: '{member}' is not a member in {CONFIG}",
+                        )
+                    )
         if loaded.first_error() is not None:
             return None, loaded
         seats = data.get("hot_seats")
@@ -455,8 +509,7 @@ class GroupRepo:
                 self._commitments[key] = False
             else:
                 note = self.note_at(path)[0]
-                self._commitments[key] = (
-                    frozenset(c.id for c in note.commitments) if note else True)
+                self._commitments[key] = frozenset(c.id for c in note.commitments) if note else True
         return self._commitments[key]
 
 
@@ -480,45 +533,81 @@ def _config_rules(group: Group, loaded: Loaded) -> list[Finding]:
         found.append(Finding(str(loaded.path), doc.line(keys), 1, severity, rule, message))
 
     if not schedule.valid_timezone(group.timezone):
-        at(("timezone",), ERROR, "timezone",
-           f"unknown time zone {group.timezone!r} (use an IANA name like Europe/Berlin)")
+        at(
+            ("timezone",),
+            ERROR,
+            "timezone",
+            f"unknown time zone {group.timezone!r} (use an IANA name like Europe/Berlin)",
+        )
     seen: dict[str, int] = {}
     emails: dict[str, str] = {}
     for i, member in enumerate(group.members):
         if member.id in seen:
-            at(("members", i, "id"), ERROR, "duplicate-id",
-               f"member id '{member.id}' is used twice (first on line {seen[member.id]})")
+            at(
+                ("members", i, "id"),
+                ERROR,
+                "duplicate-id",
+                f"member id '{member.id}' is used twice (first on line {seen[member.id]})",
+            )
         seen.setdefault(member.id, doc.line(("members", i, "id")))
         if member.id in RESERVED_IDS:
-            at(("members", i, "id"), ERROR, "reserved-id",
-               f"'{member.id}' is reserved (meetings/<date>/{member.id}.md is generated)")
+            at(
+                ("members", i, "id"),
+                ERROR,
+                "reserved-id",
+                f"'{member.id}' is reserved (meetings/<date>/{member.id}.md is generated)",
+            )
         for email in member.emails:
             other = emails.setdefault(email.lower(), member.id)
             if other != member.id:
-                at(("members", i, "emails"), ERROR, "duplicate-email",
-                   f"email {email} belongs to both '{other}' and '{member.id}'")
+                at(
+                    ("members", i, "emails"),
+                    ERROR,
+                    "duplicate-email",
+                    f"email {email} belongs to both '{other}' and '{member.id}'",
+                )
         if member.joined and member.left and member.left < member.joined:
             at(("members", i, "left"), ERROR, "dates", f"member '{member.id}' left before joining")
     for i, day in enumerate(group.skip):
         if not schedule.on_cadence(group, day):
-            at(("skip", i), WARNING, "off-schedule",
-               f"skip date {day} is not a regular meeting date")
+            at(
+                ("skip", i),
+                WARNING,
+                "off-schedule",
+                f"skip date {day} is not a regular meeting date",
+            )
     for i, day in enumerate(group.extra):
         if schedule.on_cadence(group, day) and day not in group.skip:
-            at(("extra", i), WARNING, "off-schedule",
-               f"extra date {day} is already a regular meeting date")
+            at(
+                ("extra", i),
+                WARNING,
+                "off-schedule",
+                f"extra date {day} is already a regular meeting date",
+            )
     for i, excuse in enumerate(group.excused):
         excused = group.member(excuse.member)
         if excused is None:
-            at(("excused", i, "member"), ERROR, "unknown-member",
-               f"excused member '{excuse.member}' is not in members")
+            at(
+                ("excused", i, "member"),
+                ERROR,
+                "unknown-member",
+                f"excused member '{excuse.member}' is not in members",
+            )
         elif not excused.active_on(excuse.meeting):
-            at(("excused", i, "meeting"), WARNING, "not-member-then",
-               f"excused date {excuse.meeting} is outside {excused.id}'s membership "
-               f"(joined {excused.joined or '-'}, left {excused.left or '-'})")
+            at(
+                ("excused", i, "meeting"),
+                WARNING,
+                "not-member-then",
+                f"excused date {excuse.meeting} is outside {excused.id}'s membership "
+                f"(joined {excused.joined or '-'}, left {excused.left or '-'})",
+            )
         if not schedule.is_meeting(group, excuse.meeting):
-            at(("excused", i, "meeting"), WARNING, "off-schedule",
-               f"excused date {excuse.meeting} is not a meeting date")
+            at(
+                ("excused", i, "meeting"),
+                WARNING,
+                "off-schedule",
+                f"excused date {excuse.meeting} is not a meeting date",
+            )
     return found
 
 
@@ -528,16 +617,30 @@ def _profile_rules(group: Group, member: str, loaded: Loaded) -> list[Finding]:
     shown = str(loaded.path)
     found = []
     if group.member(member) is None:
-        found.append(Finding(shown, 1, 1, ERROR, "unknown-member",
-                             f"'{member}' is not a member in {CONFIG} "
-                             "(add it with 'mastermind member add')"))
+        found.append(
+            Finding(
+                shown,
+                1,
+                1,
+                ERROR,
+                "unknown-member",
+                f"'{member}' is not a member in {CONFIG} (add it with 'mastermind member add')",
+            )
+        )
     ids: dict[str, int] = {}
     for i, goal in enumerate(doc.data.get("goals") or []):
         line = doc.line(("goals", i, "id"))
         if goal["id"] in ids:
-            found.append(Finding(shown, line, 1, ERROR, "duplicate-id",
-                                 f"goal id '{goal['id']}' is used twice "
-                                 f"(first on line {ids[goal['id']]})"))
+            found.append(
+                Finding(
+                    shown,
+                    line,
+                    1,
+                    ERROR,
+                    "duplicate-id",
+                    f"goal id '{goal['id']}' is used twice (first on line {ids[goal['id']]})",
+                )
+            )
         ids.setdefault(goal["id"], line)
     return found
 
@@ -550,27 +653,46 @@ def _note_rules(group: Group, note: Note, day: dt.date, ident: str, doc: Documen
         found.append(Finding(shown, doc.line(keys), 1, severity, rule, message))
 
     if note.member != ident:
-        at(("member",), ERROR, "path",
-           f"member '{note.member}' does not match the file name '{ident}.md'")
+        at(
+            ("member",),
+            ERROR,
+            "path",
+            f"member '{note.member}' does not match the file name '{ident}.md'",
+        )
     if note.meeting != day:
         at(("meeting",), ERROR, "path", f"meeting {note.meeting} does not match the folder {day}")
-    found.extend(place_findings(group, note.source.path, note.member, note.meeting,
-                                lambda key: doc.line((key,))))
+    found.extend(
+        place_findings(
+            group, note.source.path, note.member, note.meeting, lambda key: doc.line((key,))
+        )
+    )
     seen: Counter[str] = Counter()
     for i, commitment in enumerate(note.commitments):
         parts = split_commitment_id(commitment.id)
         if parts is not None and parts[:2] != (note.meeting, note.member):
-            at(("commitments", i, "id"), ERROR, "commitment-id",
-               f"commitment id '{commitment.id}' does not match this note: "
-               f"expected {note.meeting}/{note.member}/<n>")
+            at(
+                ("commitments", i, "id"),
+                ERROR,
+                "commitment-id",
+                f"commitment id '{commitment.id}' does not match this note: "
+                f"expected {note.meeting}/{note.member}/<n>",
+            )
         seen[commitment.id] += 1
         if seen[commitment.id] == 2:
-            at(("commitments", i, "id"), ERROR, "duplicate-id",
-               f"commitment id '{commitment.id}' is used twice in this note")
+            at(
+                ("commitments", i, "id"),
+                ERROR,
+                "duplicate-id",
+                f"commitment id '{commitment.id}' is used twice in this note",
+            )
         if commitment.due is not None and commitment.due <= note.meeting:
-            at(("commitments", i, "due"), ERROR, "due-not-after-meeting",
-               f"due {commitment.due} is not after the meeting {note.meeting}: a commitment "
-               "is due at a later date (leave 'due' out for the next meeting)")
+            at(
+                ("commitments", i, "due"),
+                ERROR,
+                "due-not-after-meeting",
+                f"due {commitment.due} is not after the meeting {note.meeting}: a commitment "
+                "is due at a later date (leave 'due' out for the next meeting)",
+            )
         if commitment.carried_from:
             problem = own_earlier(note, commitment.carried_from, "carries over")
             if problem:
@@ -579,21 +701,32 @@ def _note_rules(group: Group, note: Note, day: dt.date, ident: str, doc: Documen
     for i, entry in enumerate(note.report):
         where = doc.line(("report", i, "id"))
         if entry.id in reported:
-            at(("report", i, "id"), ERROR, "duplicate-report",
-               f"'{entry.id}' is reported twice in this note (first on line {reported[entry.id]})")
+            at(
+                ("report", i, "id"),
+                ERROR,
+                "duplicate-report",
+                f"'{entry.id}' is reported twice in this note (first on line {reported[entry.id]})",
+            )
         reported.setdefault(entry.id, where)
         problem = own_earlier(note, entry.id, "reports on")
         if problem:
             at(("report", i, "id"), ERROR, problem[0], problem[1])
         if entry.status is None:
-            at(("report", i, "status"), WARNING, "report-pending",
-               f"report pending: set the status of '{entry.id}' "
-               "(done, partial, missed or dropped)")
+            at(
+                ("report", i, "status"),
+                WARNING,
+                "report-pending",
+                f"report pending: set the status of '{entry.id}' "
+                "(done, partial, missed or dropped)",
+            )
     return found
 
 
 def place_findings(
-    group: Group, shown: Path, member_id: str, meeting: dt.date,
+    group: Group,
+    shown: Path,
+    member_id: str,
+    meeting: dt.date,
     line: Callable[[str], int] = lambda key: 1,
 ) -> list[Finding]:
     """The rules a note's place depends on (its member and meeting, against the config);
@@ -601,17 +734,40 @@ def place_findings(
     found = []
     member = group.member(member_id)
     if member is None:
-        found.append(Finding(str(shown), line("member"), 1, ERROR, "unknown-member",
-                             f"'{member_id}' is not a member in {CONFIG}"))
+        found.append(
+            Finding(
+                str(shown),
+                line("member"),
+                1,
+                ERROR,
+                "unknown-member",
+                f"'{member_id}' is not a member in {CONFIG}",
+            )
+        )
     elif not member.active_on(meeting):
-        found.append(Finding(str(shown), line("meeting"), 1, ERROR, "not-member-then",
-                             f"'{member_id}' was not in the group on {meeting} "
-                             f"(joined {member.joined or '-'}, left {member.left or '-'})"))
+        found.append(
+            Finding(
+                str(shown),
+                line("meeting"),
+                1,
+                ERROR,
+                "not-member-then",
+                f"'{member_id}' was not in the group on {meeting} "
+                f"(joined {member.joined or '-'}, left {member.left or '-'})",
+            )
+        )
     if not schedule.is_meeting(group, meeting):
-        found.append(Finding(
-            str(shown), line("meeting"), 1, ERROR, "off-schedule",
-            f"{meeting} is not a meeting date of the group's {group.cadence} schedule "
-            "(add it to 'extra' in mastermind.yaml if the group met then)"))
+        found.append(
+            Finding(
+                str(shown),
+                line("meeting"),
+                1,
+                ERROR,
+                "off-schedule",
+                f"{meeting} is not a meeting date of the group's {group.cadence} schedule "
+                "(add it to 'extra' in mastermind.yaml if the group met then)",
+            )
+        )
     return found
 
 
@@ -623,8 +779,10 @@ def own_earlier(note: Note, ref: str, verb: str) -> tuple[str, str] | None:
         return None  # the schema already said the id is malformed
     meeting, member, _ = parts
     if member != note.member:
-        return ("other-member",
-                f"{verb} '{ref}', a commitment of {member}; members report only on their own")
+        return (
+            "other-member",
+            f"{verb} '{ref}', a commitment of {member}; members report only on their own",
+        )
     if meeting >= note.meeting:
         return "not-earlier", f"'{ref}' is not from an earlier meeting than {note.meeting}"
     return None

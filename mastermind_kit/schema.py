@@ -112,11 +112,18 @@ def validate(doc: Document, kind: str) -> list[Finding]:
     for path, surprise in doc.surprises.items():
         if surprise.kind == "octal" and path not in reported:
             where = doc.where.get(path) or doc.pos(path)
-            findings.append(Finding(
-                str(doc.path), where.line, where.col, WARNING, "octal",
-                f"{_field(path)}: {surprise.raw} has a leading zero, so YAML read it as the "
-                f"octal number {surprise.value}; write the number without the zero, or quote it",
-            ))
+            findings.append(
+                Finding(
+                    str(doc.path),
+                    where.line,
+                    where.col,
+                    WARNING,
+                    "octal",
+                    f"{_field(path)}: {surprise.raw} has a leading zero, so YAML read it as "
+                    f"the octal number {surprise.value}; write the number without the zero, "
+                    "or quote it",
+                )
+            )
     return findings
 
 
@@ -152,7 +159,11 @@ def _findings(doc: Document, kind: str, error: SchemaError) -> list[Finding]:
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             result.append(
                 Finding(
-                    shown, where.line, where.col, WARNING, "unknown-key",
+                    shown,
+                    where.line,
+                    where.col,
+                    WARNING,
+                    "unknown-key",
                     f"unknown key '{key}'{hint}",
                 )
             )

@@ -245,7 +245,7 @@ def _details(ledger: Ledger) -> list[str]:
         for entry in member.carried_over:
             notes.append(
                 f"carried over {entry.carried} times: {entry.commitment.id} "
-                f"\"{entry.commitment.text}\" (close it, re-make it differently or drop it)"
+                f'"{entry.commitment.text}" (close it, re-make it differently or drop it)'
             )
         for day, when in member.late_notes:
             notes.append(f"note for {day} first committed {when.isoformat()} (late)")
@@ -258,9 +258,7 @@ def _details(ledger: Ledger) -> list[str]:
 def _wrapped_definitions(width: int = 88) -> list[str]:
     lines = []
     for key, sentence in DEFINITIONS.items():
-        lines.extend(
-            textwrap.wrap(f"{key}: {sentence}", width=width, subsequent_indent="    ")
-        )
+        lines.extend(textwrap.wrap(f"{key}: {sentence}", width=width, subsequent_indent="    "))
     return lines
 
 
@@ -376,7 +374,12 @@ def render_csv(ledger: Ledger) -> str:
         writer.writerow({k: "" if v is None else v for k, v in row.items()})
     group = data["group"]
     row = {key: group.get(key) for key in CSV_COLUMNS}
-    row.update(member="group", name=ledger.group.name, streak_current="", streak_longest="",
-               carried_over=sum(len(m["carried_over"]) for m in data["members"].values()))
+    row.update(
+        member="group",
+        name=ledger.group.name,
+        streak_current="",
+        streak_longest="",
+        carried_over=sum(len(m["carried_over"]) for m in data["members"].values()),
+    )
     writer.writerow({k: "" if v is None else v for k, v in row.items()})
     return buffer.getvalue()

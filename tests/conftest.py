@@ -80,9 +80,16 @@ def hermetic_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("PRE_COMMIT_HOME", str(home / ".cache" / "pre-commit"))
     for name in (
-        "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE",
-        "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_DATE",
-        "GIT_DIR", "GIT_WORK_TREE", "VISUAL", "EDITOR",
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_AUTHOR_DATE",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "GIT_COMMITTER_DATE",
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "VISUAL",
+        "EDITOR",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -150,7 +157,9 @@ def git_group(group: Path) -> Path:
 
 
 @pytest.fixture
-def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[object]:
+def run_main(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[object]:
     """``run_main(*args, cwd=...) -> (exit code, stdout, stderr)`` through ``main``,
     so expected errors are turned into messages exactly as for a user."""
 

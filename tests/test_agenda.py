@@ -34,16 +34,24 @@ def make_group(
         f"hot_seat_minutes: {hot_seat}\n{settings}members:\n{rows}{extra_members}"
     )
     files = {"mastermind.yaml": config}
-    ids = [*members, *[line.split("id: ")[1].split(",")[0]
-                       for line in extra_members.splitlines() if "id: " in line]]
+    ids = [
+        *members,
+        *[
+            line.split("id: ")[1].split(",")[0]
+            for line in extra_members.splitlines()
+            if "id: " in line
+        ],
+    ]
     for member in ids:
         files[f"members/{member}.md"] = f"---\nname: {member}\n---\n"
     return build_tree(root, files)
 
 
 def note(member: str, meeting: str, front: str = "") -> tuple[str, str]:
-    return (f"meetings/{meeting}/{member}.md",
-            f"---\nmember: {member}\nmeeting: {meeting}\n{front}---\n")
+    return (
+        f"meetings/{meeting}/{member}.md",
+        f"---\nmember: {member}\nmeeting: {meeting}\n{front}---\n",
+    )
 
 
 def agenda_json(run_main, root: Path, *args: str) -> dict:
@@ -63,14 +71,25 @@ def test_every_active_member_once_and_boxes_add_up(tmp_path: Path, run_main) -> 
         ),
         settings="excused:\n  - {member: hugo, meeting: 2026-12-15}\n",
     )
-    build_tree(root, dict([
-        # everyone but erin came to 12-01 and 12-08 (fred left on 12-10)
-        *(note(m, day) for m in ("alice", "bob", "carol", "dave", "fred", "hugo")
-          for day in ("2026-12-01", "2026-12-08")),
-        note("bob", "2026-12-15", "walk_away: A hiring plan\nquestions: [Who first?, How?]\n"
-                                  "hot_seat: true\n"),
-        note("dave", "2026-12-15", "hot_seat: false\n"),
-    ]))
+    build_tree(
+        root,
+        dict(
+            [
+                # everyone but erin came to 12-01 and 12-08 (fred left on 12-10)
+                *(
+                    note(m, day)
+                    for m in ("alice", "bob", "carol", "dave", "fred", "hugo")
+                    for day in ("2026-12-01", "2026-12-08")
+                ),
+                note(
+                    "bob",
+                    "2026-12-15",
+                    "walk_away: A hiring plan\nquestions: [Who first?, How?]\nhot_seat: true\n",
+                ),
+                note("dave", "2026-12-15", "hot_seat: false\n"),
+            ]
+        ),
+    )
     data = agenda_json(run_main, root, "--today", "2026-12-10")
     assert data["meeting"] == "2026-12-15"
     order = data["hot_seat_order"]
@@ -120,8 +139,15 @@ def test_requests_beyond_the_time_move_to_next_time(tmp_path: Path, run_main) ->
 
 @pytest.mark.parametrize(
     ("duration", "hot_seat", "members", "seats"),
-    [(120, 20, 2, 2), (30, 20, 4, 1), (15, 20, 3, 0), (20, 20, 12, 0), (240, 20, 12, 9),
-     (60, 90, 3, 0), (45, 1, 1, 1)],
+    [
+        (120, 20, 2, 2),
+        (30, 20, 4, 1),
+        (15, 20, 3, 0),
+        (20, 20, 12, 0),
+        (240, 20, 12, 9),
+        (60, 90, 3, 0),
+        (45, 1, 1, 1),
+    ],
 )
 def test_time_boxes_always_add_up(
     tmp_path: Path, duration: int, hot_seat: int, members: int, seats: int
@@ -161,7 +187,10 @@ def test_rotation_is_fair_over_many_meetings(tmp_path: Path, run_main, write: bo
 
 def test_rotation_reads_earlier_agendas_and_joiners_go_first(tmp_path: Path, run_main) -> None:
     root = make_group(
-        tmp_path / "g", ["alice", "bob", "carol"], duration=60, hot_seat=20,
+        tmp_path / "g",
+        ["alice", "bob", "carol"],
+        duration=60,
+        hot_seat=20,
         extra_members="  - {id: dan, name: Dan, joined: 2026-12-15}\n",
     )
     # 60 minutes: framing 6 + 6 + 5, two hot seats
@@ -169,8 +198,9 @@ def test_rotation_reads_earlier_agendas_and_joiners_go_first(tmp_path: Path, run
     assert first["hot_seats"] == ["alice", "bob"]
     # after the meeting the group records that carol had it instead of bob
     path = root / "meetings/2026-12-01/agenda.md"
-    path.write_text(path.read_text().replace('hot_seats: ["alice", "bob"]',
-                                             'hot_seats: ["alice", "carol"]'))
+    path.write_text(
+        path.read_text().replace('hot_seats: ["alice", "bob"]', 'hot_seats: ["alice", "carol"]')
+    )
     second = agenda_json(run_main, root, "--meeting", "2026-12-08")
     assert second["hot_seat_order"] == ["bob", "alice", "carol"]
     build_tree(root, dict(note(m, "2026-12-08") for m in ("alice", "bob", "carol")))
@@ -179,8 +209,7 @@ def test_rotation_reads_earlier_agendas_and_joiners_go_first(tmp_path: Path, run
     # (no agenda written: the planned one is assumed)
     assert third["hot_seat_order"] == ["dan", "carol", "alice", "bob"]
     last = {m["id"]: m["last_hot_seat"] for m in third["members"]}
-    assert last == {"dan": None, "carol": "2026-12-01", "alice": "2026-12-08",
-                    "bob": "2026-12-08"}
+    assert last == {"dan": None, "carol": "2026-12-01", "alice": "2026-12-08", "bob": "2026-12-08"}
 
 
 def test_write_never_replaces_a_hand_edited_agenda(tmp_path: Path, run_main) -> None:
@@ -216,16 +245,23 @@ def test_write_never_replaces_a_hand_edited_agenda(tmp_path: Path, run_main) -> 
 
 def test_agenda_without_a_rotation_record_is_simulated(tmp_path: Path, run_main) -> None:
     root = make_group(tmp_path / "g", ["alice", "bob", "carol"], duration=60)
-    build_tree(root, {"meetings/2026-12-01/agenda.md": "# Our own agenda\n\nNo front matter.\n",
-                      **dict(note(m, "2026-12-01") for m in ("alice", "bob", "carol"))})
+    build_tree(
+        root,
+        {
+            "meetings/2026-12-01/agenda.md": "# Our own agenda\n\nNo front matter.\n",
+            **dict(note(m, "2026-12-01") for m in ("alice", "bob", "carol")),
+        },
+    )
     data = agenda_json(run_main, root, "--meeting", "2026-12-08")
     assert data["hot_seat_order"] == ["carol", "alice", "bob"]
     # a broken record is skipped with a warning (the meeting is replayed instead), and
     # check fails on it
-    build_tree(root, {"meetings/2026-12-01/agenda.md":
-                      "---\nmeeting: 2026-12-01\nhot_seats: 5\n---\n"})
-    code, out, err = run_main("-C", str(root), "agenda", "--meeting", "2026-12-08",
-                              "--format", "json")
+    build_tree(
+        root, {"meetings/2026-12-01/agenda.md": "---\nmeeting: 2026-12-01\nhot_seats: 5\n---\n"}
+    )
+    code, out, err = run_main(
+        "-C", str(root), "agenda", "--meeting", "2026-12-08", "--format", "json"
+    )
     assert code == 0 and json.loads(out)["hot_seat_order"] == ["carol", "alice", "bob"]
     assert err.count("meetings/2026-12-01/agenda.md:3: skipped: hot_seats:") == 1
     assert json.loads(out)["skipped"][0]["path"] == "meetings/2026-12-01/agenda.md"
@@ -235,8 +271,10 @@ def test_agenda_without_a_rotation_record_is_simulated(tmp_path: Path, run_main)
 
 def test_agenda_template_override_and_bad_meeting(tmp_path: Path, run_main) -> None:
     root = make_group(tmp_path / "g", ["alice", "bob"])
-    build_tree(root, {"templates/agenda.md.j2":
-                      "{% for s in order %}{{ s.id }} {% endfor %}{{ meeting }}\n"})
+    build_tree(
+        root,
+        {"templates/agenda.md.j2": "{% for s in order %}{{ s.id }} {% endfor %}{{ meeting }}\n"},
+    )
     code, out, _ = run_main("-C", str(root), "agenda", "--today", "2026-11-01")
     assert (code, out) == (0, "alice bob 2026-12-01\n")
     code, _, err = run_main("-C", str(root), "agenda", "--meeting", "2026-12-02")

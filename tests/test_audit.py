@@ -43,10 +43,14 @@ def test_commitment_edited_after_the_grace_period(git_group: Path, run_main) -> 
     code, out, _ = audit(run_main, git_group)
     assert code == 1
     sha = git(git_group, "rev-parse", "HEAD").strip()
-    assert f"2026-12-06T18:00:00+01:00  {sha[:10]}  Alice Example <alice@example.org>  {NOTE}" in out
-    assert ('commitment 2026-12-01/alice/1: text changed from "Call three customers" to '
-            '"Call one customer" 5.0 days after the meeting started (grace 48 h) '
-            "[commitment-changed]") in out
+    assert (
+        f"2026-12-06T18:00:00+01:00  {sha[:10]}  Alice Example <alice@example.org>  {NOTE}" in out
+    )
+    assert (
+        'commitment 2026-12-01/alice/1: text changed from "Call three customers" to '
+        '"Call one customer" 5.0 days after the meeting started (grace 48 h) '
+        "[commitment-changed]"
+    ) in out
     assert 'due changed from (none) to "2026-12-29"' in out
     code, out, _ = audit(run_main, git_group, "--format", "json")
     data = json.loads(out)
@@ -64,8 +68,9 @@ def test_commitment_edited_after_the_grace_period(git_group: Path, run_main) -> 
 
 def test_grace_hours_come_from_the_config(git_group: Path, run_main) -> None:
     config = git_group / "mastermind.yaml"
-    config.write_text(config.read_text().replace("agreement:", "commitment_grace_hours: 200\n"
-                                                 "agreement:"))
+    config.write_text(
+        config.read_text().replace("agreement:", "commitment_grace_hours: 200\nagreement:")
+    )
     build_tree(git_group, {NOTE: alice_note()})
     commit(git_group, "commitments", when="2026-12-01T21:00:00+01:00", author=ALICE)
     build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})  # removed, day 5
@@ -85,8 +90,10 @@ def test_report_status_changed_after_the_next_meeting(git_group: Path, run_main)
     commit(git_group, "alice", when="2026-12-01T19:00:00+01:00", author=ALICE)
 
     def report(status: str, when: str) -> None:
-        build_tree(git_group, {path: note_text(
-            "alice", "2026-12-15", report=[r("2026-12-01/alice/1", status)])})
+        build_tree(
+            git_group,
+            {path: note_text("alice", "2026-12-15", report=[r("2026-12-01/alice/1", status)])},
+        )
         commit(git_group, status, when=when, author=ALICE)
 
     report("missed", "2026-12-14T10:00:00+01:00")
@@ -95,15 +102,18 @@ def test_report_status_changed_after_the_next_meeting(git_group: Path, run_main)
     report("done", "2026-12-29T18:30:00+01:00")  # the 12-29 meeting started at 18:00
     code, out, _ = audit(run_main, git_group)
     assert code == 1
-    assert ('report on 2026-12-01/alice/1: status changed from "partial" to "done" after '
-            "the next meeting (2026-12-29) started [report-changed]") in out
+    assert (
+        'report on 2026-12-01/alice/1: status changed from "partial" to "done" after '
+        "the next meeting (2026-12-29) started [report-changed]"
+    ) in out
     assert out.count("[report-changed]") == 1
 
 
 def test_files_changed_by_someone_else(git_group: Path, run_main) -> None:
     config = git_group / "mastermind.yaml"
-    config.write_text(config.read_text().replace("agreement:", "facilitators: [FIONA@example.org]"
-                                                 "\nagreement:"))
+    config.write_text(
+        config.read_text().replace("agreement:", "facilitators: [FIONA@example.org]\nagreement:")
+    )
     commit(git_group, "facilitator", when="2026-11-21T10:00:00+01:00", author=FIONA)
     build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})
     commit(git_group, "alice", when="2026-11-30T10:00:00+01:00", author=ALICE)
@@ -112,14 +122,15 @@ def test_files_changed_by_someone_else(git_group: Path, run_main) -> None:
     build_tree(git_group, {NOTE: note_text("alice", "2026-12-01", walk_away="bob was here")})
     commit(git_group, "bob edits alice", when="2026-11-30T12:00:00+01:00", author=BOB)
     build_tree(git_group, {"members/alice.md": "---\nname: Alice B. Example\n---\n"})
-    commit(git_group, "bob edits alice's profile", when="2026-11-30T13:00:00+01:00",
-           author=BOB)
+    commit(git_group, "bob edits alice's profile", when="2026-11-30T13:00:00+01:00", author=BOB)
     code, out, _ = audit(run_main, git_group)
     assert code == 1
     # The profiles were created by the group's first commit (Test Runner): not a finding.
     assert out.count("[other-author]") == 2
-    assert (f"{NOTE}\n  alice's note changed by Bob Example <bob@example.org>, who is not "
-            "alice (nor a facilitator) [other-author]") in out
+    assert (
+        f"{NOTE}\n  alice's note changed by Bob Example <bob@example.org>, who is not "
+        "alice (nor a facilitator) [other-author]"
+    ) in out
     assert "alice's profile changed by Bob Example" in out
 
 
@@ -138,15 +149,15 @@ def test_unsigned_commits_when_signing_is_required(git_group: Path, run_main) ->
     code, out, _ = audit(run_main, git_group)
     assert code == 0  # signing not required: unsigned commits are fine
     config = git_group / "mastermind.yaml"
-    config.write_text(config.read_text().replace("agreement:", "require_signed: true\n"
-                                                 "agreement:"))
+    config.write_text(config.read_text().replace("agreement:", "require_signed: true\nagreement:"))
     commit(git_group, "require signing", when="2026-11-21T10:00:00+01:00", author=ALICE)
     code, out, _ = audit(run_main, git_group, "--format", "json")
     data = json.loads(out)
     assert code == 1
     assert [f["rule"] for f in data["findings"]] == ["unsigned", "unsigned"]
     assert data["findings"][1]["message"] == (
-        "commit not signed; the group requires signed commits")
+        "commit not signed; the group requires signed commits"
+    )
     assert data["findings"][1]["email"] == "alice@example.org"
 
 
@@ -172,11 +183,20 @@ ALICE_NOTE = "---\nmember: alice\nmeeting: {day}\n{extra}---\n"
 
 
 def test_audit_sees_an_edit_made_inside_a_merge_commit(git_group: Path, run_main) -> None:
-    build_tree(git_group, {"meetings/2026-12-01/alice.md": ALICE_NOTE.format(
-        day="2026-12-01", extra="commitments:\n  - {id: 2026-12-01/alice/1, text: Call five}\n")})
+    build_tree(
+        git_group,
+        {
+            "meetings/2026-12-01/alice.md": ALICE_NOTE.format(
+                day="2026-12-01",
+                extra="commitments:\n  - {id: 2026-12-01/alice/1, text: Call five}\n",
+            )
+        },
+    )
     commit(git_group, "alice", when="2026-12-01T21:00:00+01:00", author=ALICE)
     git(git_group, "checkout", "-q", "-b", "side")
-    build_tree(git_group, {"meetings/2026-12-01/bob.md": "---\nmember: bob\nmeeting: 2026-12-01\n---\n"})
+    build_tree(
+        git_group, {"meetings/2026-12-01/bob.md": "---\nmember: bob\nmeeting: 2026-12-01\n---\n"}
+    )
     commit(git_group, "bob", when="2026-12-01T22:00:00+01:00", author=BOB)
     git(git_group, "checkout", "-q", "main")
     build_tree(git_group, {"members/bob.md": "---\nname: Bob Example\ngoals: []\n---\nHi.\n"})
@@ -192,15 +212,25 @@ def test_audit_sees_an_edit_made_inside_a_merge_commit(git_group: Path, run_main
 
 
 def test_audit_sees_a_report_added_long_after_the_next_meeting(git_group: Path, run_main) -> None:
-    build_tree(git_group, {
-        "meetings/2026-12-01/alice.md": ALICE_NOTE.format(
-            day="2026-12-01", extra="commitments:\n  - {id: 2026-12-01/alice/1, text: Call}\n"),
-        "meetings/2026-12-15/alice.md": ALICE_NOTE.format(day="2026-12-15", extra=""),
-    })
+    build_tree(
+        git_group,
+        {
+            "meetings/2026-12-01/alice.md": ALICE_NOTE.format(
+                day="2026-12-01", extra="commitments:\n  - {id: 2026-12-01/alice/1, text: Call}\n"
+            ),
+            "meetings/2026-12-15/alice.md": ALICE_NOTE.format(day="2026-12-15", extra=""),
+        },
+    )
     commit(git_group, "notes", when="2026-12-14T10:00:00+01:00", author=ALICE)
     assert run_main("-C", str(git_group), "audit")[:2][0] == 0
-    build_tree(git_group, {"meetings/2026-12-15/alice.md": ALICE_NOTE.format(
-        day="2026-12-15", extra="report:\n  - {id: 2026-12-01/alice/1, status: done}\n")})
+    build_tree(
+        git_group,
+        {
+            "meetings/2026-12-15/alice.md": ALICE_NOTE.format(
+                day="2026-12-15", extra="report:\n  - {id: 2026-12-01/alice/1, status: done}\n"
+            )
+        },
+    )
     commit(git_group, "late report", when="2027-02-01T10:00:00+01:00", author=ALICE)
     code, out = run_main("-C", str(git_group), "audit")[:2]
     assert code == 1

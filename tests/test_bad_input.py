@@ -184,8 +184,12 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
         ["duplicate key 'walk_away'", "first on line 4"],
     ),
     "note-duplicate-nested-key": (
-        {N1: alice("2026-12-01", "commitments:\n  - id: 2026-12-01/alice/1\n"
-                   "    text: One\n    text: Two\n")},
+        {
+            N1: alice(
+                "2026-12-01",
+                "commitments:\n  - id: 2026-12-01/alice/1\n    text: One\n    text: Two\n",
+            )
+        },
         f"{N1}:7:",
         ["duplicate key 'text'", "first on line 6"],
     ),
@@ -196,8 +200,11 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
     ),
     # merge-conflict markers
     "note-conflict-markers": (
-        {N1: alice("2026-12-01", "<<<<<<< HEAD\nwalk_away: A\n=======\nwalk_away: B\n"
-                   ">>>>>>> feature\n")},
+        {
+            N1: alice(
+                "2026-12-01", "<<<<<<< HEAD\nwalk_away: A\n=======\nwalk_away: B\n>>>>>>> feature\n"
+            )
+        },
         f"{N1}:4:",
         ["merge-conflict marker", "resolve"],
     ),
@@ -207,8 +214,12 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
         ["merge-conflict marker"],
     ),
     "config-conflict-markers": (
-        {CONFIG: config_with("cadence: biweekly\n", "<<<<<<< HEAD\ncadence: biweekly\n"
-                             "=======\ncadence: weekly\n>>>>>>> other-branch\n")},
+        {
+            CONFIG: config_with(
+                "cadence: biweekly\n",
+                "<<<<<<< HEAD\ncadence: biweekly\n=======\ncadence: weekly\n>>>>>>> other-branch\n",
+            )
+        },
         f"{CONFIG}:3:",
         ["merge-conflict marker"],
     ),
@@ -312,8 +323,10 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
         ["1:30 was read as the number 90", 'quote it: "1:30"'],
     ),
     "report-status-no": (
-        {N1: FIRST, N2: alice("2026-12-15", "report:\n  - id: 2026-12-01/alice/1\n"
-                              "    status: no\n")},
+        {
+            N1: FIRST,
+            N2: alice("2026-12-15", "report:\n  - id: 2026-12-01/alice/1\n    status: no\n"),
+        },
         f"{N2}:6:",
         ["report[0].status:", "no was read as false", "done, partial, missed, dropped"],
     ),
@@ -360,8 +373,13 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
     ),
     # impossible dates
     "due-february-30": (
-        {N1: alice("2026-12-01", "commitments:\n  - id: 2026-12-01/alice/1\n"
-                   "    text: Call three customers\n    due: 2026-02-30\n")},
+        {
+            N1: alice(
+                "2026-12-01",
+                "commitments:\n  - id: 2026-12-01/alice/1\n"
+                "    text: Call three customers\n    due: 2026-02-30\n",
+            )
+        },
         f"{N1}:7:",
         ["commitments[0].due", "'2026-02-30' is not a valid date", "YYYY-MM-DD"],
     ),
@@ -394,12 +412,16 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
     "report-id-traversal": (
         {N2: alice("2026-12-15", "report:\n  - id: 2026-12-01/../../x/1\n    status: done\n")},
         f"{N2}:5:",
-        ["report[0].id", "'2026-12-01/../../x/1' does not have the form",
-         "<meeting>/<member>/<n>"],
+        ["report[0].id", "'2026-12-01/../../x/1' does not have the form", "<meeting>/<member>/<n>"],
     ),
     "carried-from-traversal": (
-        {N2: alice("2026-12-15", "commitments:\n  - id: 2026-12-15/alice/1\n"
-                   "    text: Call\n    carried_from: ../../etc\n")},
+        {
+            N2: alice(
+                "2026-12-15",
+                "commitments:\n  - id: 2026-12-15/alice/1\n"
+                "    text: Call\n    carried_from: ../../etc\n",
+            )
+        },
         f"{N2}:7:",
         ["carried_from", "'../../etc' does not have the form"],
     ),
@@ -452,8 +474,9 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
     ),
     "before-joining": (
         {
-            CONFIG: config_with("    joined: 2026-12-01\nagreement", "    joined: 2026-12-15\n"
-                                "agreement"),
+            CONFIG: config_with(
+                "    joined: 2026-12-01\nagreement", "    joined: 2026-12-15\nagreement"
+            ),
             "meetings/2026-12-01/bob.md": note("member: bob\nmeeting: 2026-12-01\n"),
         },
         "meetings/2026-12-01/bob.md:3:",
@@ -461,8 +484,10 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
     ),
     "after-leaving": (
         {
-            CONFIG: config_with("    joined: 2026-12-01\nagreement", "    joined: 2026-12-01\n"
-                                "    left: 2026-12-01\nagreement"),
+            CONFIG: config_with(
+                "    joined: 2026-12-01\nagreement",
+                "    joined: 2026-12-01\n    left: 2026-12-01\nagreement",
+            ),
             "meetings/2026-12-15/bob.md": note("member: bob\nmeeting: 2026-12-15\n"),
         },
         "meetings/2026-12-15/bob.md:3:",
@@ -479,8 +504,13 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
         ["'2026-12-01/bob/1' does not match this note", "expected 2026-12-01/alice/<n>"],
     ),
     "duplicate-commitment-id": (
-        {N1: alice("2026-12-01", "commitments:\n  - id: 2026-12-01/alice/1\n    text: A\n"
-                   "  - id: 2026-12-01/alice/1\n    text: B\n")},
+        {
+            N1: alice(
+                "2026-12-01",
+                "commitments:\n  - id: 2026-12-01/alice/1\n    text: A\n"
+                "  - id: 2026-12-01/alice/1\n    text: B\n",
+            )
+        },
         f"{N1}:7:",
         ["'2026-12-01/alice/1' is used twice"],
     ),
@@ -493,8 +523,13 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
         ["reports on '2026-12-01/bob/1', a commitment of bob", "only on their own"],
     ),
     "report-on-same-meeting": (
-        {N1: alice("2026-12-01", "report:\n  - id: 2026-12-01/alice/1\n    status: done\n"
-                   "commitments:\n  - id: 2026-12-01/alice/1\n    text: Call\n")},
+        {
+            N1: alice(
+                "2026-12-01",
+                "report:\n  - id: 2026-12-01/alice/1\n    status: done\n"
+                "commitments:\n  - id: 2026-12-01/alice/1\n    text: Call\n",
+            )
+        },
         f"{N1}:5:",
         ["'2026-12-01/alice/1' is not from an earlier meeting than 2026-12-01"],
     ),
@@ -504,8 +539,10 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
         ["not from an earlier meeting"],
     ),
     "report-dangling-commitment": (
-        {N1: FIRST, N2: alice("2026-12-15", "report:\n  - id: 2026-12-01/alice/2\n"
-                              "    status: done\n")},
+        {
+            N1: FIRST,
+            N2: alice("2026-12-15", "report:\n  - id: 2026-12-01/alice/2\n    status: done\n"),
+        },
         f"{N2}:5:",
         ["'2026-12-01/alice/2' names no commitment in meetings/2026-12-01/alice.md"],
     ),
@@ -515,21 +552,37 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
         ["'2026-12-01/alice/1' names no commitment", "no note meetings/2026-12-01/alice.md"],
     ),
     "reported-twice": (
-        {N1: FIRST, N2: alice("2026-12-15", "report:\n  - id: 2026-12-01/alice/1\n"
-                              "    status: done\n  - id: 2026-12-01/alice/1\n"
-                              "    status: missed\n")},
+        {
+            N1: FIRST,
+            N2: alice(
+                "2026-12-15",
+                "report:\n  - id: 2026-12-01/alice/1\n"
+                "    status: done\n  - id: 2026-12-01/alice/1\n"
+                "    status: missed\n",
+            ),
+        },
         f"{N2}:7:",
         ["reported twice", "first on line 5"],
     ),
     "carried-from-dangling": (
-        {N1: FIRST, N2: alice("2026-12-15", "commitments:\n  - id: 2026-12-15/alice/1\n"
-                              "    text: Call\n    carried_from: 2026-12-01/alice/7\n")},
+        {
+            N1: FIRST,
+            N2: alice(
+                "2026-12-15",
+                "commitments:\n  - id: 2026-12-15/alice/1\n"
+                "    text: Call\n    carried_from: 2026-12-01/alice/7\n",
+            ),
+        },
         f"{N2}:7:",
         ["'2026-12-01/alice/7' names no commitment"],
     ),
     "commitment-goal-unknown": (
-        {N1: alice("2026-12-01", "commitments:\n  - id: 2026-12-01/alice/1\n    text: Call\n"
-                   "    goal: profit\n")},
+        {
+            N1: alice(
+                "2026-12-01",
+                "commitments:\n  - id: 2026-12-01/alice/1\n    text: Call\n    goal: profit\n",
+            )
+        },
         f"{N1}:7:",
         ["'profit' is not a goal of alice"],
     ),
@@ -539,16 +592,24 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, list[str]]] = {
         ["'profit' is not a goal of alice", "goals: arr"],
     ),
     "due-before-meeting": (
-        {N1: alice("2026-12-01", "commitments:\n  - id: 2026-12-01/alice/1\n    text: Call\n"
-                   "    due: 2026-11-30\n")},
+        {
+            N1: alice(
+                "2026-12-01",
+                "commitments:\n  - id: 2026-12-01/alice/1\n    text: Call\n    due: 2026-11-30\n",
+            )
+        },
         f"{N1}:7:",
         ["due 2026-11-30 is not after the meeting 2026-12-01"],
     ),
     # Due on the meeting's own day it would be unreported at once, and no note could
     # report on it: a due date must come after the meeting.
     "due-on-the-meeting-day": (
-        {N1: alice("2026-12-01", "commitments:\n  - id: 2026-12-01/alice/1\n    text: Call\n"
-                   "    due: 2026-12-01\n")},
+        {
+            N1: alice(
+                "2026-12-01",
+                "commitments:\n  - id: 2026-12-01/alice/1\n    text: Call\n    due: 2026-12-01\n",
+            )
+        },
         f"{N1}:7:",
         ["due 2026-12-01 is not after the meeting 2026-12-01", "due-not-after-meeting"],
     ),
@@ -602,8 +663,11 @@ def test_only_the_given_file_is_checked(group: Path, run_main: Run) -> None:
             id="bom-crlf-config",
         ),
         pytest.param(
-            {N1: alice("2026-12-01", "commitments:\n  - id: 2026-12-01/alice/1\n"
-                       "    text: 2026-12-01\n")},
+            {
+                N1: alice(
+                    "2026-12-01", "commitments:\n  - id: 2026-12-01/alice/1\n    text: 2026-12-01\n"
+                )
+            },
             id="date-looking-text-is-kept-as-written",
         ),
         pytest.param(
@@ -611,8 +675,13 @@ def test_only_the_given_file_is_checked(group: Path, run_main: Run) -> None:
             id="yes-where-a-boolean-is-wanted",
         ),
         pytest.param(
-            {N1: alice("2026-12-01", "# a comment\nwalk_away: >\n  A decision,\n  folded\n"
-                       "questions: [\"Où?\", \"Warum? 🤔\"]\n")},
+            {
+                N1: alice(
+                    "2026-12-01",
+                    "# a comment\nwalk_away: >\n  A decision,\n  folded\n"
+                    'questions: ["Où?", "Warum? 🤔"]\n',
+                )
+            },
             id="comments-block-scalars-unicode",
         ),
         pytest.param(
@@ -620,8 +689,11 @@ def test_only_the_given_file_is_checked(group: Path, run_main: Run) -> None:
             id="a-plain-alias",
         ),
         pytest.param(
-            {N1: alice("2026-12-01"), "notes/README.md": "no front matter here\n",
-             "meetings/2026-12-01/agenda.md": "# Agenda\n"},
+            {
+                N1: alice("2026-12-01"),
+                "notes/README.md": "no front matter here\n",
+                "meetings/2026-12-01/agenda.md": "# Agenda\n",
+            },
             id="other-files-are-not-notes",
         ),
     ],
@@ -633,8 +705,11 @@ def test_accepted(files: dict[str, str | bytes], group: Path, run_main: Run) -> 
 
 
 def test_crlf_and_bom_keep_line_numbers(group: Path, run_main: Run) -> None:
-    text = alice("2026-12-01", "commitments:\n  - id: 2026-12-01/alice/1\n"
-                 "    text: Call three customers\n    due: 2026-02-30\n")
+    text = alice(
+        "2026-12-01",
+        "commitments:\n  - id: 2026-12-01/alice/1\n"
+        "    text: Call three customers\n    due: 2026-02-30\n",
+    )
     build_tree(group, {N1: b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode()})
     code, out, _ = check(run_main, group)
     assert code == 1
@@ -644,8 +719,14 @@ def test_crlf_and_bom_keep_line_numbers(group: Path, run_main: Run) -> None:
 def test_date_looking_text_is_kept_as_text(group: Path, run_main: Run) -> None:
     from mastermind_kit.repo import GroupRepo
 
-    build_tree(group, {N1: alice("2026-12-01", "commitments:\n  - id: 2026-12-01/alice/1\n"
-                                 "    text: 2026-12-01\n")})
+    build_tree(
+        group,
+        {
+            N1: alice(
+                "2026-12-01", "commitments:\n  - id: 2026-12-01/alice/1\n    text: 2026-12-01\n"
+            )
+        },
+    )
     note, loaded = GroupRepo(group).note_at(group / N1)
     assert loaded.findings == [] and note is not None
     assert note.commitments[0].text == "2026-12-01"
@@ -665,13 +746,18 @@ def test_unknown_key_is_a_warning_with_a_hint(group: Path, run_main: Run) -> Non
 
 
 def test_unknown_key_in_config_and_profile(group: Path, run_main: Run) -> None:
-    build_tree(group, {
-        CONFIG: config_with("cadence: biweekly", "cadense: biweekly"),
-    })
+    build_tree(
+        group,
+        {
+            CONFIG: config_with("cadence: biweekly", "cadense: biweekly"),
+        },
+    )
     code, out, _ = check(run_main, group)
     assert code == 1  # the misspelt key is unknown, and the required one is missing
     assert "did you mean 'cadence'" in finding(out, f"{CONFIG}:3:")
-    build_tree(group, {CONFIG: GROUP_YAML, PROFILE: profile_with("    unit: EUR", "    units: EUR")})
+    build_tree(
+        group, {CONFIG: GROUP_YAML, PROFILE: profile_with("    unit: EUR", "    units: EUR")}
+    )
     code, out, _ = check(run_main, group)
     assert code == 0
     assert "did you mean 'unit'" in finding(out, f"{PROFILE}:8:")
@@ -777,9 +863,12 @@ def test_other_commands_stop_on_a_broken_config(group: Path, run_main: Run) -> N
 
 
 def test_many_findings_each_on_its_line(group: Path, run_main: Run) -> None:
-    build_tree(group, {
-        N1: alice("2026-12-01", "walk_away: no\nhot_seat: maybe\nquestions: [yes, 'ok']\n"),
-    })
+    build_tree(
+        group,
+        {
+            N1: alice("2026-12-01", "walk_away: no\nhot_seat: maybe\nquestions: [yes, 'ok']\n"),
+        },
+    )
     code, out, _ = check(run_main, group)
     assert code == 1
     assert "read as false" in finding(out, f"{N1}:4:")

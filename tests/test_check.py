@@ -88,12 +88,16 @@ def test_an_excused_date_after_the_member_left_is_a_warning(group: Path, run_mai
     config = group / "mastermind.yaml"
     text = config.read_text().replace(
         "    emails: [bob@example.org]\n    joined: 2026-12-01\n",
-        "    emails: [bob@example.org]\n    joined: 2026-12-01\n    left: 2026-12-10\n")
-    config.write_text(text.replace("members:", "excused:\n  - {member: bob, meeting: 2026-12-15}\n"
-                                   "members:"))
+        "    emails: [bob@example.org]\n    joined: 2026-12-01\n    left: 2026-12-10\n",
+    )
+    config.write_text(
+        text.replace("members:", "excused:\n  - {member: bob, meeting: 2026-12-15}\nmembers:")
+    )
     code, out, _ = run_main("-C", str(group), "check")
     assert code == 0
-    assert "mastermind.yaml:10:1: warning: excused date 2026-12-15 is outside bob's membership" in out
+    assert (
+        "mastermind.yaml:10:1: warning: excused date 2026-12-15 is outside bob's membership" in out
+    )
     assert "[not-member-then]" in out
     assert run_main("-C", str(group), "check", "--strict")[0] == 1
 
@@ -102,7 +106,9 @@ ALICE_NOTE = "---\nmember: alice\nmeeting: {day}\n{extra}---\n"
 
 
 def test_a_config_change_that_strands_a_note_fails_the_partial_check(group: Path, run_main) -> None:
-    build_tree(group, {"meetings/2026-12-15/alice.md": ALICE_NOTE.format(day="2026-12-15", extra="")})
+    build_tree(
+        group, {"meetings/2026-12-15/alice.md": ALICE_NOTE.format(day="2026-12-15", extra="")}
+    )
     config = group / "mastermind.yaml"
     config.write_text(config.read_text().replace("members:", "skip: [2026-12-15]\nmembers:"))
     code, out, _ = run_main("check", "mastermind.yaml", cwd=group)
@@ -110,9 +116,17 @@ def test_a_config_change_that_strands_a_note_fails_the_partial_check(group: Path
     assert "meetings/2026-12-15/alice.md:1:1: error: 2026-12-15 is not a meeting date" in out
 
 
-def test_a_profile_change_that_orphans_results_fails_the_partial_check(group: Path, run_main) -> None:
-    build_tree(group, {"meetings/2026-12-15/alice.md": ALICE_NOTE.format(
-        day="2026-12-15", extra="results: {arr: 21000}\n")})
+def test_a_profile_change_that_orphans_results_fails_the_partial_check(
+    group: Path, run_main
+) -> None:
+    build_tree(
+        group,
+        {
+            "meetings/2026-12-15/alice.md": ALICE_NOTE.format(
+                day="2026-12-15", extra="results: {arr: 21000}\n"
+            )
+        },
+    )
     profile = group / "members" / "alice.md"
     profile.write_text(profile.read_text().replace("id: arr", "id: mrr"))
     code, out, _ = run_main("check", "members/alice.md", cwd=group)
@@ -122,7 +136,9 @@ def test_a_profile_change_that_orphans_results_fails_the_partial_check(group: Pa
 
 @pytest.mark.parametrize("folder", ["20261215", "2026-W51-2"])
 def test_meeting_folders_are_named_yyyy_mm_dd_only(group: Path, run_main, folder: str) -> None:
-    build_tree(group, {f"meetings/{folder}/alice.md": ALICE_NOTE.format(day="2026-12-15", extra="")})
+    build_tree(
+        group, {f"meetings/{folder}/alice.md": ALICE_NOTE.format(day="2026-12-15", extra="")}
+    )
     code, out, _ = run_main("-C", str(group), "check")
     assert code == 1
     assert f"'{folder}' is not a meeting date" in out
@@ -130,14 +146,22 @@ def test_meeting_folders_are_named_yyyy_mm_dd_only(group: Path, run_main, folder
 
 def test_a_leading_zero_where_a_number_is_wanted_is_a_warning(group: Path, run_main) -> None:
     config = group / "mastermind.yaml"
-    config.write_text(config.read_text().replace("members:", "commitment_grace_hours: 010\nmembers:"))
+    config.write_text(
+        config.read_text().replace("members:", "commitment_grace_hours: 010\nmembers:")
+    )
     code, out, _ = run_main("-C", str(group), "check")
     assert code == 0
     assert "mastermind.yaml:9:25:" in out and "octal number 8" in out and "[octal]" in out
     assert run_main("-C", str(group), "check", "--strict")[0] == 1
 
 
-def test_with_repo_option_relative_paths_are_taken_from_the_repo_like_git(group: Path, run_main) -> None:
-    build_tree(group, {"meetings/2026-12-01/alice.md": ALICE_NOTE.format(day="2026-12-01", extra="")})
-    code, out, err = run_main("-C", "group", "check", "meetings/2026-12-01/alice.md", cwd=group.parent)
+def test_with_repo_option_relative_paths_are_taken_from_the_repo_like_git(
+    group: Path, run_main
+) -> None:
+    build_tree(
+        group, {"meetings/2026-12-01/alice.md": ALICE_NOTE.format(day="2026-12-01", extra="")}
+    )
+    code, out, err = run_main(
+        "-C", "group", "check", "meetings/2026-12-01/alice.md", cwd=group.parent
+    )
     assert (code, out, err) == (0, "", "")

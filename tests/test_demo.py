@@ -30,7 +30,11 @@ def test_demo_builds_a_real_history(tmp_path: Path, run_main) -> None:
     log = git(target, "log", "--reverse", "--format=%aI", "--", "meetings/2026-04-21/maren.md")
     first, last = log.split()[0], log.split()[-1]
     assert first < "2026-04-21T18:30:00+02:00" < last
-    prep = git(target, "show", f"{git(target, 'rev-list', '--reverse', 'HEAD', '--', 'meetings/2026-04-21/maren.md').split()[0]}:meetings/2026-04-21/maren.md")
+    prep = git(
+        target,
+        "show",
+        f"{git(target, 'rev-list', '--reverse', 'HEAD', '--', 'meetings/2026-04-21/maren.md').split()[0]}:meetings/2026-04-21/maren.md",
+    )
     assert "commitments: []" in prep
 
 
@@ -42,7 +46,9 @@ def test_demo_is_reproducible_and_refuses_a_non_empty_dir(tmp_path: Path, run_ma
     assert code == 2 and "not empty" in err
 
 
-def test_demo_without_a_directory_uses_a_new_temp_dir(tmp_path: Path, run_main, monkeypatch) -> None:
+def test_demo_without_a_directory_uses_a_new_temp_dir(
+    tmp_path: Path, run_main, monkeypatch
+) -> None:
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     import tempfile
 

@@ -97,11 +97,13 @@ def test_shell_completion_shown_in_the_readme_works() -> None:
     import os
     import subprocess
 
-    assert '_MASTERMIND_COMPLETE=bash_source mastermind' in README.read_text(encoding="utf-8")
-    env = dict(os.environ, COMP_WORDS="mastermind ch", COMP_CWORD="1",
-               _MASTERMIND_COMPLETE="bash_complete")
-    done = subprocess.run([sys.executable, "-m", "mastermind_kit"], env=env,
-                          capture_output=True, text=True)
+    assert "_MASTERMIND_COMPLETE=bash_source mastermind" in README.read_text(encoding="utf-8")
+    env = dict(
+        os.environ, COMP_WORDS="mastermind ch", COMP_CWORD="1", _MASTERMIND_COMPLETE="bash_complete"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "mastermind_kit"], env=env, capture_output=True, text=True
+    )
     assert "plain,check" in done.stdout.splitlines()
 
 

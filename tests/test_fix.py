@@ -44,10 +44,16 @@ def test_quotes_time_in_config(group: Path, run_main: Run) -> None:
         ("walk_away: off   # really\n", 'walk_away: "off"   # really\n', "quoted off"),
         ("questions: [yes, Why?]\n", 'questions: ["yes", Why?]\n', "quoted yes"),
         ("questions:\n  - 0755\n", 'questions:\n  - "0755"\n', "quoted 0755"),
-        ("commitments:\n  - id: 2026-12-01/alice/1\n    text: on\n",
-         'commitments:\n  - id: 2026-12-01/alice/1\n    text: "on"\n', "quoted on"),
-        ("questions: [Café à 18:00?]\nwalk_away: 1:30\n",
-         'questions: [Café à 18:00?]\nwalk_away: "1:30"\n', "quoted 1:30"),
+        (
+            "commitments:\n  - id: 2026-12-01/alice/1\n    text: on\n",
+            'commitments:\n  - id: 2026-12-01/alice/1\n    text: "on"\n',
+            "quoted on",
+        ),
+        (
+            "questions: [Café à 18:00?]\nwalk_away: 1:30\n",
+            'questions: [Café à 18:00?]\nwalk_away: "1:30"\n',
+            "quoted 1:30",
+        ),
     ],
 )
 def test_quotes_misread_text_in_a_note(
@@ -79,14 +85,19 @@ def test_leaves_booleans_and_numbers_where_they_belong(group: Path, run_main: Ru
 
 
 def test_fills_missing_commitment_ids_block_style(group: Path, run_main: Run) -> None:
-    build_tree(group, {N1: alice(
-        "commitments:\n"
-        "  - id: 2026-12-01/alice/2\n"
-        "    text: Call three customers\n"
-        "  - text: Draft the pricing page\n"
-        "    due: 2026-12-15\n"
-        "  -   text: Hire\n"
-    )})
+    build_tree(
+        group,
+        {
+            N1: alice(
+                "commitments:\n"
+                "  - id: 2026-12-01/alice/2\n"
+                "    text: Call three customers\n"
+                "  - text: Draft the pricing page\n"
+                "    due: 2026-12-15\n"
+                "  -   text: Hire\n"
+            )
+        },
+    )
     code, out, err = fix(run_main, group)
     assert (code, out) == (0, "")
     assert err == (
@@ -107,9 +118,14 @@ def test_fills_missing_commitment_ids_block_style(group: Path, run_main: Run) ->
 
 
 def test_fills_missing_commitment_ids_flow_style(group: Path, run_main: Run) -> None:
-    build_tree(group, {N1: alice(
-        "commitments: [{text: Call}, {id: 2026-12-01/alice/1, text: Write}, {text: Hire}]\n"
-    )})
+    build_tree(
+        group,
+        {
+            N1: alice(
+                "commitments: [{text: Call}, {id: 2026-12-01/alice/1, text: Write}, {text: Hire}]\n"
+            )
+        },
+    )
     code, _, err = fix(run_main, group)
     assert code == 0
     assert "added commitment id 2026-12-01/alice/2" in err
@@ -131,10 +147,13 @@ def test_no_id_for_a_note_outside_a_meeting_folder(group: Path, run_main: Run) -
 
 def test_normalises_crlf_and_bom(group: Path, run_main: Run) -> None:
     text = alice("walk_away: A decision\n")
-    build_tree(group, {
-        N1: b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode(),
-        "mastermind.yaml": GROUP_YAML.replace("\n", "\r\n").encode(),
-    })
+    build_tree(
+        group,
+        {
+            N1: b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode(),
+            "mastermind.yaml": GROUP_YAML.replace("\n", "\r\n").encode(),
+        },
+    )
     code, out, err = fix(run_main, group)
     assert (code, out) == (0, "")
     assert err.splitlines() == [
@@ -166,8 +185,9 @@ def test_valid_files_are_left_untouched(group: Path, run_main: Run) -> None:
 
 def test_fixes_only_the_given_paths(group: Path, run_main: Run) -> None:
     other = "meetings/2026-12-15/alice.md"
-    build_tree(group, {N1: alice("walk_away: no\n"),
-                       other: alice("walk_away: no\n", meeting="2026-12-15")})
+    build_tree(
+        group, {N1: alice("walk_away: no\n"), other: alice("walk_away: no\n", meeting="2026-12-15")}
+    )
     code, _, err = fix(run_main, group, N1)
     assert code == 0 and err == f"fixed {N1}: quoted no\n"
     assert "walk_away: no\n" in (group / other).read_text()
@@ -202,10 +222,13 @@ def test_does_not_touch_a_file_it_cannot_read(group: Path, run_main: Run, text: 
 def test_does_not_write_through_symlinks_leaving_the_repo(
     group: Path, tmp_path: Path, run_main: Run
 ) -> None:
-    outside = build_tree(tmp_path / "elsewhere", {
-        "alice.md": alice("walk_away: no\n").replace("\n", "\r\n"),
-        "2026-12-15/alice.md": alice("walk_away: no\n", meeting="2026-12-15"),
-    })
+    outside = build_tree(
+        tmp_path / "elsewhere",
+        {
+            "alice.md": alice("walk_away: no\n").replace("\n", "\r\n"),
+            "2026-12-15/alice.md": alice("walk_away: no\n", meeting="2026-12-15"),
+        },
+    )
     before = {p: p.read_bytes() for p in outside.rglob("*.md")}
     (group / "meetings/2026-12-01").mkdir(parents=True)
     (group / N1).symlink_to(outside / "alice.md")

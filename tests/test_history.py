@@ -89,8 +89,17 @@ def test_shallow_clone(git_group: Path, tmp_path: Path) -> None:
     build_tree(git_group, {"meetings/2026-12-15/alice.md": note_text("alice", "2026-12-15")})
     commit(git_group, "alice again", when="2026-12-14T10:00:00+01:00", author=ALICE)
     clone = tmp_path / "clone"
-    git(tmp_path, "-c", "protocol.file.allow=always", "clone", "-q", "--depth", "1",
-        f"file://{git_group}", str(clone))
+    git(
+        tmp_path,
+        "-c",
+        "protocol.file.allow=always",
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        f"file://{git_group}",
+        str(clone),
+    )
     found = history.read(clone)
     assert found.shallow and any("shallow clone" in w for w in found.warnings)
     # Every file seems added by the cut-off commit: its real first commit is unknown.
@@ -108,7 +117,8 @@ def test_detached_head(git_group: Path) -> None:
     found = history.read(git_group)
     assert found.detached and any("detached" in w for w in found.warnings)
     assert found.first_committed("meetings/2026-12-01/alice.md") == when(
-        "2026-11-30T10:00:00+01:00")
+        "2026-11-30T10:00:00+01:00"
+    )
     assert found.file("meetings/2026-12-15/alice.md") is None
 
 
@@ -161,8 +171,14 @@ def _grow(repo: Path, start: int, count: int) -> None:
         for member, who in (("alice", ALICE), ("bob", BOB)):
             build_tree(repo, {f"meetings/{day}/{member}.md": note_text(member, str(day))})
             commit(repo, f"{member} {day}", when=f"{day}T10:00:00+01:00", author=who)
-            build_tree(repo, {f"meetings/{day}/{member}.md": note_text(
-                member, str(day), "edited after the meeting\n")})
+            build_tree(
+                repo,
+                {
+                    f"meetings/{day}/{member}.md": note_text(
+                        member, str(day), "edited after the meeting\n"
+                    )
+                },
+            )
             commit(repo, f"{member} {day} edit", when=f"{day}T21:00:00+01:00", author=who)
 
 
@@ -174,8 +190,7 @@ def _count(log: Path) -> int:
     return calls
 
 
-def test_git_processes_do_not_grow_with_history(git_group: Path, git_calls: Path,
-                                                run_main) -> None:
+def test_git_processes_do_not_grow_with_history(git_group: Path, git_calls: Path, run_main) -> None:
     from mastermind_kit.audit import audit_repo
     from mastermind_kit.repo import GroupRepo
 
@@ -185,12 +200,16 @@ def test_git_processes_do_not_grow_with_history(git_group: Path, git_calls: Path
     small_read = _count(git_calls)
     audit_repo(GroupRepo(git_group))
     small_audit = _count(git_calls)
-    code, _, _ = run_main("-C", str(git_group), "summary", "--today", "2027-06-01",
-                          "--format", "json")
+    code, _, _ = run_main(
+        "-C", str(git_group), "summary", "--today", "2027-06-01", "--format", "json"
+    )
     assert code == 0
     small_summary = _count(git_calls)
-    one_member = [("status", "--member", "alice"), ("prep", "--member", "alice", "--stdout"),
-                  ("agenda",)]
+    one_member = [
+        ("status", "--member", "alice"),
+        ("prep", "--member", "alice", "--stdout"),
+        ("agenda",),
+    ]
     small_one = []
     for args in one_member:
         assert run_main("-C", str(git_group), *args, "--today", "2027-06-01")[0] == 0
@@ -226,7 +245,8 @@ def test_fast_import_writes_a_whole_history(tmp_path: Path, group: Path) -> None
     assert (target / "meetings/2026-12-01/alice.md").read_bytes() == data
     found = history.read(target)
     assert found.first_committed("meetings/2026-12-01/alice.md") == when(
-        "2025-12-01T18:00:00+01:00")
+        "2025-12-01T18:00:00+01:00"
+    )
     with pytest.raises(history.GitError, match="fast-import failed"):
         history.fast_import(target, b"nonsense\n")
     assert history.commit_count(group) == 0  # not a repo at all

@@ -22,12 +22,21 @@ COMMANDS = {"cli", "__main__", "demo", "create", "members", "fix", "check", "aud
 # (module or group, what it must not import, why)
 RULES: list[tuple[set[str], set[str], str]] = [
     ({"model"}, {"*"}, "the model is plain dataclasses: it imports nothing else of ours"),
-    (RENDERERS, {"history", "load", "check", "cache", "schema"},
-     "renderers never run git or read group files: the read layer gives them the model"),
-    (READ_LAYER, {"check", "cli", *RENDERERS},
-     "the read layer knows nothing of the checker, the commands or the renderers"),
-    ({"ledger"}, {"history", "load", "repo", "read", "cache", "check", *RENDERERS},
-     "the ledger computes from the model it is given"),
+    (
+        RENDERERS,
+        {"history", "load", "check", "cache", "schema"},
+        "renderers never run git or read group files: the read layer gives them the model",
+    ),
+    (
+        READ_LAYER,
+        {"check", "cli", *RENDERERS},
+        "the read layer knows nothing of the checker, the commands or the renderers",
+    ),
+    (
+        {"ledger"},
+        {"history", "load", "repo", "read", "cache", "check", *RENDERERS},
+        "the ledger computes from the model it is given",
+    ),
     ({"check"}, {"cli", "history", *RENDERERS}, "the checker reads files only"),
 ]
 
@@ -86,7 +95,7 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
         state[node] = 1
         for target in sorted(edges.get(node, ())):
             if state.get(target) == 1:
-                found.append([*stack[stack.index(target):], target])
+                found.append([*stack[stack.index(target) :], target])
             elif target not in state:
                 walk(target, [*stack, target])
         state[node] = 2
@@ -106,8 +115,20 @@ def test_there_are_no_import_cycles() -> None:
 
 
 def test_every_module_has_a_place() -> None:
-    known = {"model", "ledger", "errors", "findings", "fsutil", "render", "resources",
-             "__init__", *READ_LAYER, *RENDERERS, *COMMANDS, "schedule"}
+    known = {
+        "model",
+        "ledger",
+        "errors",
+        "findings",
+        "fsutil",
+        "render",
+        "resources",
+        "__init__",
+        *READ_LAYER,
+        *RENDERERS,
+        *COMMANDS,
+        "schedule",
+    }
     assert set(graph()) <= known, "a new module: give it a place in the rules above"
 
 

@@ -10,9 +10,20 @@ import pytest
 from conftest import git
 
 ARGS = (
-    "--name", "Test Group", "--cadence", "biweekly", "--first-meeting", "2026-12-01",
-    "--time", "18:00", "--timezone", "Europe/Berlin",
-    "--member", "alice:Alice:alice@example.org", "--member", "bob:Bob:bob@example.org",
+    "--name",
+    "Test Group",
+    "--cadence",
+    "biweekly",
+    "--first-meeting",
+    "2026-12-01",
+    "--time",
+    "18:00",
+    "--timezone",
+    "Europe/Berlin",
+    "--member",
+    "alice:Alice:alice@example.org",
+    "--member",
+    "bob:Bob:bob@example.org",
 )
 
 
@@ -22,8 +33,12 @@ def test_init_makes_a_committed_group_that_checks_clean(tmp_path: Path, run_main
     assert code == 0, err
     assert "Created Test Group" in out
     for name in (
-        "mastermind.yaml", "members/alice.md", "members/bob.md", "README.md",
-        ".gitignore", ".pre-commit-config.yaml",
+        "mastermind.yaml",
+        "members/alice.md",
+        "members/bob.md",
+        "README.md",
+        ".gitignore",
+        ".pre-commit-config.yaml",
     ):
         assert (target / name).is_file(), name
     assert git(target, "rev-list", "--count", "HEAD").strip() == "1"
@@ -88,7 +103,9 @@ def test_init_without_git_identity_says_how_and_leaves_nothing(
         ("--cadence", "daily", "daily"),
     ],
 )
-def test_init_rejects_bad_options(tmp_path: Path, run_main, option: str, value: str, message: str) -> None:
+def test_init_rejects_bad_options(
+    tmp_path: Path, run_main, option: str, value: str, message: str
+) -> None:
     code, _, err = run_main("init", str(tmp_path / "g"), "--name", "G", option, value)
     assert code == 2
     assert message in err
@@ -96,7 +113,8 @@ def test_init_rejects_bad_options(tmp_path: Path, run_main, option: str, value: 
 
 
 def test_init_refuses_options_that_make_an_invalid_group(tmp_path: Path, run_main) -> None:
-    code, _, err = run_main("init", str(tmp_path / "g"), "--name", "G",
-                            "--member", "alice:Alice:not an email")
+    code, _, err = run_main(
+        "init", str(tmp_path / "g"), "--name", "G", "--member", "alice:Alice:not an email"
+    )
     assert code == 2 and "not an email address" in err and "nothing was written" in err
     assert list(tmp_path.iterdir()) == []

@@ -46,8 +46,9 @@ def add_excuse(group: Path, member: str, meeting: str) -> None:
     config = group / "mastermind.yaml"
     text = config.read_text()
     config.write_text(
-        text.replace("agreement:", f"excused:\n  - {{member: {member}, meeting: {meeting}}}\n"
-                     "agreement:")
+        text.replace(
+            "agreement:", f"excused:\n  - {{member: {member}, meeting: {meeting}}}\nagreement:"
+        )
     )
 
 
@@ -60,7 +61,8 @@ def scenario(group: Path) -> Path:
     commit(group, "group", when="2026-11-20T10:00:00+01:00")
     notes = {
         ("alice", "2026-12-01", "2026-12-01T17:00:00+01:00"): note_text(
-            "alice", "2026-12-01",
+            "alice",
+            "2026-12-01",
             commitments=[
                 c("2026-12-01/alice/1", "Call three customers"),
                 c("2026-12-01/alice/2", "Ship the pricing page", due="2027-01-12"),
@@ -72,24 +74,34 @@ def scenario(group: Path) -> Path:
         ),
         # One minute after the meeting started: late.
         ("alice", "2026-12-15", "2026-12-15T18:01:00+01:00"): note_text(
-            "alice", "2026-12-15",
+            "alice",
+            "2026-12-15",
             report=[r("2026-12-01/alice/1", "partial"), r("2026-12-01/alice/3", "missed")],
-            commitments=[c("2026-12-15/alice/1", "Hire a developer",
-                           carried_from="2026-12-01/alice/3")],
+            commitments=[
+                c("2026-12-15/alice/1", "Hire a developer", carried_from="2026-12-01/alice/3")
+            ],
         ),
         ("bob", "2026-12-15", "2026-12-15T17:59:00+01:00"): note_text(
-            "bob", "2026-12-15", report=[r("2026-12-01/bob/1", "done")],
+            "bob",
+            "2026-12-15",
+            report=[r("2026-12-01/bob/1", "done")],
             commitments=[c("2026-12-15/bob/1", "Write the handbook")],
         ),
         ("alice", "2026-12-29", "2026-12-28T20:00:00+01:00"): note_text(
-            "alice", "2026-12-29",
-            report=[r("2026-12-01/alice/1", "done", "all three called"),
-                    r("2026-12-15/alice/1", "missed")],
-            commitments=[c("2026-12-29/alice/1", "Hire a developer",
-                           carried_from="2026-12-15/alice/1")],
+            "alice",
+            "2026-12-29",
+            report=[
+                r("2026-12-01/alice/1", "done", "all three called"),
+                r("2026-12-15/alice/1", "missed"),
+            ],
+            commitments=[
+                c("2026-12-29/alice/1", "Hire a developer", carried_from="2026-12-15/alice/1")
+            ],
         ),
         ("bob", "2027-01-12", "2027-01-12T08:00:00+01:00"): note_text(
-            "bob", "2027-01-12", report=[r("2026-12-15/bob/1", "done")],
+            "bob",
+            "2027-01-12",
+            report=[r("2026-12-15/bob/1", "done")],
             commitments=[c("2027-01-12/bob/1", "Close the round")],
         ),
         ("bob", "2027-01-26", "2027-01-26T12:00:00+01:00"): note_text(
@@ -100,14 +112,20 @@ def scenario(group: Path) -> Path:
         build_tree(group, {f"meetings/{day}/{member}.md": text})
         commit(group, f"{member} {day}", when=when, author=ALICE if member == "alice" else BOB)
     # Alice's last note is written but never committed: counted, no commit time.
-    build_tree(group, {"meetings/2027-01-26/alice.md": note_text(
-        "alice", "2027-01-26",
-        report=[r("2026-12-29/alice/1", "missed")],
-        commitments=[
-            c("2027-01-26/alice/1", "Hire a developer", carried_from="2026-12-29/alice/1"),
-            c("2027-01-26/alice/2", "Write a blog post", due="2027-02-09"),
-        ],
-    )})
+    build_tree(
+        group,
+        {
+            "meetings/2027-01-26/alice.md": note_text(
+                "alice",
+                "2027-01-26",
+                report=[r("2026-12-29/alice/1", "missed")],
+                commitments=[
+                    c("2027-01-26/alice/1", "Hire a developer", carried_from="2026-12-29/alice/1"),
+                    c("2027-01-26/alice/2", "Write a blog post", due="2027-02-09"),
+                ],
+            )
+        },
+    )
     return group
 
 
@@ -133,8 +151,15 @@ def test_hand_made_history(group: Path) -> None:
         "2027-01-26/alice/2": "open",
     }
     counts = alice.counts
-    assert (counts.made, counts.done, counts.partial, counts.missed, counts.dropped,
-            counts.unreported, counts.open) == (7, 1, 0, 3, 0, 1, 2)
+    assert (
+        counts.made,
+        counts.done,
+        counts.partial,
+        counts.missed,
+        counts.dropped,
+        counts.unreported,
+        counts.open,
+    ) == (7, 1, 0, 3, 0, 1, 2)
     assert counts.follow_through == pytest.approx(1 / 5)  # 1 / (1 + 0 + 3 + 1)
     # Held up to 01-27: 12-01, 12-15, 12-29, 01-12, 01-26. Alice missed 01-12.
     att = alice.attendance
@@ -200,18 +225,26 @@ def test_member_filter_and_unknown_member(group: Path) -> None:
 
 
 def test_report_by_another_member_is_refused_like_check(group: Path) -> None:
-    build_tree(group, {
-        "meetings/2026-12-01/alice.md": note_text(
-            "alice", "2026-12-01", commitments=[c("2026-12-01/alice/1", "Call")]),
-        "meetings/2026-12-15/bob.md": note_text(
-            "bob", "2026-12-15", report=[r("2026-12-01/alice/1", "done")]),
-    })
+    build_tree(
+        group,
+        {
+            "meetings/2026-12-01/alice.md": note_text(
+                "alice", "2026-12-01", commitments=[c("2026-12-01/alice/1", "Call")]
+            ),
+            "meetings/2026-12-15/bob.md": note_text(
+                "bob", "2026-12-15", report=[r("2026-12-01/alice/1", "done")]
+            ),
+        },
+    )
     # The read layer skips bob's note, naming the error `mastermind check` reports...
     workspace = read_group(GroupRepo(group))
-    assert [(s.path.as_posix(), s.message) for s in workspace.skipped] == [(
-        "meetings/2026-12-15/bob.md",
-        "reports on '2026-12-01/alice/1', a commitment of alice; members report only on "
-        "their own")]
+    assert [(s.path.as_posix(), s.message) for s in workspace.skipped] == [
+        (
+            "meetings/2026-12-15/bob.md",
+            "reports on '2026-12-01/alice/1', a commitment of alice; members report only on "
+            "their own",
+        )
+    ]
     # ...so the ledger never counts bob's word for alice's commitment.
     result = ledger.build(workspace, today=TODAY)
     assert fates(result, "alice") == {"2026-12-01/alice/1": "open"}  # alice has no later note
@@ -220,9 +253,12 @@ def test_report_by_another_member_is_refused_like_check(group: Path) -> None:
 
 def test_member_who_left_is_counted_up_to_leaving(group: Path) -> None:
     config = group / "mastermind.yaml"
-    config.write_text(config.read_text().replace(
-        "    emails: [bob@example.org]\n    joined: 2026-12-01\n",
-        "    emails: [bob@example.org]\n    joined: 2026-12-01\n    left: 2026-12-20\n"))
+    config.write_text(
+        config.read_text().replace(
+            "    emails: [bob@example.org]\n    joined: 2026-12-01\n",
+            "    emails: [bob@example.org]\n    joined: 2026-12-01\n    left: 2026-12-20\n",
+        )
+    )
     build_tree(group, {"meetings/2026-12-01/bob.md": note_text("bob", "2026-12-01")})
     result = ledger.build(read_group(GroupRepo(group)), today=TODAY)
     bob = result.members["bob"].attendance
@@ -233,14 +269,17 @@ def test_member_who_left_is_counted_up_to_leaving(group: Path) -> None:
 def test_daylight_saving_week(tmp_path: Path) -> None:
     """Europe/Berlin leaves summer time on 2026-10-25: the 18:00 start is 16:00 UTC on
     10-20 and 17:00 UTC on 10-27."""
-    group = build_tree(tmp_path / "dst", {
-        "mastermind.yaml": (
-            "schema: 1\nname: DST\ncadence: weekly\nfirst_meeting: 2026-10-13\n"
-            'time: "18:00"\ntimezone: Europe/Berlin\nmembers:\n'
-            "  - {id: alice, name: Alice, emails: [alice@example.org]}\n"
-        ),
-        "members/alice.md": "---\nname: Alice\n---\n",
-    })
+    group = build_tree(
+        tmp_path / "dst",
+        {
+            "mastermind.yaml": (
+                "schema: 1\nname: DST\ncadence: weekly\nfirst_meeting: 2026-10-13\n"
+                'time: "18:00"\ntimezone: Europe/Berlin\nmembers:\n'
+                "  - {id: alice, name: Alice, emails: [alice@example.org]}\n"
+            ),
+            "members/alice.md": "---\nname: Alice\n---\n",
+        },
+    )
     git(group, "init", "-q", "-b", "main")
     commit(group, "start", when="2026-10-01T10:00:00+02:00")
     build_tree(group, {"meetings/2026-10-20/alice.md": note_text("alice", "2026-10-20")})
@@ -265,8 +304,14 @@ def test_renamed_note_keeps_its_first_commit(git_group: Path) -> None:
 
 
 def test_no_git_repo_still_counts(group: Path) -> None:
-    build_tree(group, {"meetings/2026-12-01/alice.md": note_text(
-        "alice", "2026-12-01", commitments=[c("2026-12-01/alice/1", "Call")])})
+    build_tree(
+        group,
+        {
+            "meetings/2026-12-01/alice.md": note_text(
+                "alice", "2026-12-01", commitments=[c("2026-12-01/alice/1", "Call")]
+            )
+        },
+    )
     result = build(group, today=dt.date(2026, 12, 2))
     att = result.members["alice"].attendance
     assert (att.attended, att.prepared_unknown) == (1, 1)
@@ -276,11 +321,11 @@ def test_no_git_repo_still_counts(group: Path) -> None:
 
 def test_goal_progress_and_forecast(group: Path) -> None:
     # Alice's goal arr: baseline 20000, target 50000. Results +3000 every two weeks.
-    results = {"2026-12-01": 21000, "2026-12-15": 24000, "2026-12-29": 27000,
-               "2027-01-12": 30000}
+    results = {"2026-12-01": 21000, "2026-12-15": 24000, "2026-12-29": 27000, "2027-01-12": 30000}
     for day, value in results.items():
-        build_tree(group, {f"meetings/{day}/alice.md": note_text(
-            "alice", day, results={"arr": value})})
+        build_tree(
+            group, {f"meetings/{day}/alice.md": note_text("alice", day, results={"arr": value})}
+        )
     result = ledger.build(read_group(GroupRepo(group)), today=TODAY)
     [goal] = result.members["alice"].goals
     assert (goal.latest, goal.latest_at) == (30000.0, dt.date(2027, 1, 12))
@@ -299,9 +344,7 @@ def test_forecast_edge_cases() -> None:
     assert ledger.forecast(goal, [(day, 9.0), (day + dt.timedelta(days=10), 9.5)]) == (
         "not at this pace"
     )
-    assert ledger.forecast(goal, [(day, 9.0), (day + dt.timedelta(days=10), 7.0)]) == (
-        "2027-01-21"
-    )
+    assert ledger.forecast(goal, [(day, 9.0), (day + dt.timedelta(days=10), 7.0)]) == ("2027-01-21")
     assert ledger.forecast(goal, [(day, 4.0)]) == "reached"
     flat = Goal(id="g", title="G", baseline=0, target=10)
     assert ledger.forecast(flat, [(day, 1.0), (day + dt.timedelta(days=7), 1.0)]) == (
@@ -313,23 +356,30 @@ def test_trend_compares_quarters(group: Path) -> None:
     # Made 2026-12-01 and missed; made 2027-03-23 and done. Today 2027-04-07:
     # last 13 weeks = 2027-01-07..04-07, before = 2026-10-08..2027-01-06.
     group_text = (group / "mastermind.yaml").read_text()
-    (group / "mastermind.yaml").write_text(group_text.replace("cadence: biweekly",
-                                                              "cadence: weekly"))
-    build_tree(group, {
-        "meetings/2026-12-01/alice.md": note_text(
-            "alice", "2026-12-01", commitments=[c("2026-12-01/alice/1", "A")]),
-        "meetings/2026-12-08/alice.md": note_text(
-            "alice", "2026-12-08", report=[r("2026-12-01/alice/1", "missed")]),
-        "meetings/2027-03-23/alice.md": note_text(
-            "alice", "2027-03-23", commitments=[c("2027-03-23/alice/1", "B")]),
-        "meetings/2027-03-30/alice.md": note_text(
-            "alice", "2027-03-30", report=[r("2027-03-23/alice/1", "done")]),
-    })
+    (group / "mastermind.yaml").write_text(
+        group_text.replace("cadence: biweekly", "cadence: weekly")
+    )
+    build_tree(
+        group,
+        {
+            "meetings/2026-12-01/alice.md": note_text(
+                "alice", "2026-12-01", commitments=[c("2026-12-01/alice/1", "A")]
+            ),
+            "meetings/2026-12-08/alice.md": note_text(
+                "alice", "2026-12-08", report=[r("2026-12-01/alice/1", "missed")]
+            ),
+            "meetings/2027-03-23/alice.md": note_text(
+                "alice", "2027-03-23", commitments=[c("2027-03-23/alice/1", "B")]
+            ),
+            "meetings/2027-03-30/alice.md": note_text(
+                "alice", "2027-03-30", report=[r("2027-03-23/alice/1", "done")]
+            ),
+        },
+    )
     result = ledger.build(read_group(GroupRepo(group)), today=dt.date(2027, 4, 7))
     trend = result.members["alice"].trend
     assert (trend.last.since, trend.last.until) == (dt.date(2027, 1, 7), dt.date(2027, 4, 7))
-    assert (trend.before.since, trend.before.until) == (dt.date(2026, 10, 8),
-                                                        dt.date(2027, 1, 6))
+    assert (trend.before.since, trend.before.until) == (dt.date(2026, 10, 8), dt.date(2027, 1, 6))
     assert (trend.last.counts.follow_through, trend.before.counts.follow_through) == (1.0, 0.0)
     assert trend.change == 1.0
     assert result.trend.change == 1.0
@@ -339,16 +389,23 @@ ALICE_NOTE = "---\nmember: alice\nmeeting: {day}\n{extra}---\n"
 
 
 def test_a_remade_commitment_is_still_owed_a_report_as_the_summary_counts_it(group: Path) -> None:
-    build_tree(group, {
-        "meetings/2026-12-01/alice.md": ALICE_NOTE.format(
-            day="2026-12-01", extra="commitments:\n  - {id: 2026-12-01/alice/1, text: Call}\n"),
-        "meetings/2026-12-15/alice.md": ALICE_NOTE.format(
-            day="2026-12-15",
-            extra="commitments:\n  - {id: 2026-12-15/alice/1, text: Call again,"
-                  " carried_from: 2026-12-01/alice/1}\n"),
-    })
+    build_tree(
+        group,
+        {
+            "meetings/2026-12-01/alice.md": ALICE_NOTE.format(
+                day="2026-12-01", extra="commitments:\n  - {id: 2026-12-01/alice/1, text: Call}\n"
+            ),
+            "meetings/2026-12-15/alice.md": ALICE_NOTE.format(
+                day="2026-12-15",
+                extra="commitments:\n  - {id: 2026-12-15/alice/1, text: Call again,"
+                " carried_from: 2026-12-01/alice/1}\n",
+            ),
+        },
+    )
     workspace = read_group(GroupRepo(group))
     owed = [o.id for o in read_member(GroupRepo(group), "alice", dt.date(2026, 12, 29)).carry.owed]
-    fates = {e.commitment.id: e.fate for e in ledger.fates(workspace.group, "alice", workspace.notes)}
+    fates = {
+        e.commitment.id: e.fate for e in ledger.fates(workspace.group, "alice", workspace.notes)
+    }
     assert fates["2026-12-01/alice/1"] == "unreported"
     assert owed == ["2026-12-01/alice/1", "2026-12-15/alice/1"]

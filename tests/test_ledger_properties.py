@@ -41,20 +41,41 @@ def workspaces(draw: st.DrawFn) -> Workspace:
             earlier = [m for m in made if m.meeting < day]
             reports = []
             if earlier:
-                chosen = draw(st.lists(st.sampled_from(earlier), unique_by=lambda m: m.id,
-                                       max_size=3))
+                chosen = draw(
+                    st.lists(st.sampled_from(earlier), unique_by=lambda m: m.id, max_size=3)
+                )
                 reports = [Report(m.id, draw(STATUS)) for m in chosen]
             commitments = []
             for n in range(1, draw(st.integers(0, 3)) + 1):
-                due = draw(st.one_of(st.none(), st.sampled_from([
-                    d for d in MEETINGS if d > day] or [day])))
+                due = draw(
+                    st.one_of(st.none(), st.sampled_from([d for d in MEETINGS if d > day] or [day]))
+                )
                 carried = draw(st.one_of(st.none(), st.sampled_from(earlier))) if earlier else None
-                commitments.append(Commitment(
-                    f"{day}/{member}/{n}", f"step {n}", member, day, due=due,
-                    carried_from=carried.id if carried else None))
+                commitments.append(
+                    Commitment(
+                        f"{day}/{member}/{n}",
+                        f"step {n}",
+                        member,
+                        day,
+                        due=due,
+                        carried_from=carried.id if carried else None,
+                    )
+                )
             made.extend(commitments)
-            notes.append(Note(member, day, {}, reports, [], None, False, commitments, "",
-                              Source(Path(f"meetings/{day}/{member}.md"))))
+            notes.append(
+                Note(
+                    member,
+                    day,
+                    {},
+                    reports,
+                    [],
+                    None,
+                    False,
+                    commitments,
+                    "",
+                    Source(Path(f"meetings/{day}/{member}.md")),
+                )
+            )
     notes.sort(key=lambda n: (n.meeting, n.member))
     return Workspace(repo=GroupRepo(Path(".")), group=GROUP, profiles={}, notes=notes)
 
@@ -73,8 +94,9 @@ def _numbers(member: MemberLedger) -> dict[str, Any]:
 def test_every_commitment_has_exactly_one_fate(workspace: Workspace, today: dt.date) -> None:
     ledger = build(workspace, today=today)
     for member_id, member in ledger.members.items():
-        made = {c.id for n in workspace.notes_of(member_id) if n.meeting <= today
-                for c in n.commitments}
+        made = {
+            c.id for n in workspace.notes_of(member_id) if n.meeting <= today for c in n.commitments
+        }
         ids = [e.commitment.id for e in member.commitments]
         assert sorted(ids) == sorted(made)  # each once
         assert all(e.fate in FATES for e in member.commitments)
@@ -83,7 +105,9 @@ def test_every_commitment_has_exactly_one_fate(workspace: Workspace, today: dt.d
         for entry in member.commitments:
             if entry.report is not None:
                 assert entry.fate == entry.report.status
-                assert entry.reported_at is not None and entry.reported_at > entry.commitment.meeting
+                assert (
+                    entry.reported_at is not None and entry.reported_at > entry.commitment.meeting
+                )
     assert ledger.counts.made == sum(m.counts.made for m in ledger.members.values())
 
 
@@ -95,8 +119,10 @@ def test_rates_stay_between_0_and_1(workspace: Workspace, today: dt.date) -> Non
     rates = [ledger.counts.follow_through, *(w.counts.follow_through for w in windows)]
     for member in ledger.members.values():
         rates.append(member.counts.follow_through)
-        rates += [member.trend.last.counts.follow_through,
-                  member.trend.before.counts.follow_through]
+        rates += [
+            member.trend.last.counts.follow_through,
+            member.trend.before.counts.follow_through,
+        ]
         att = member.attendance
         assert att.attended + att.missed + att.excused == att.scheduled
         assert att.prepared_on_time + att.prepared_late + att.prepared_unknown == att.attended
@@ -110,8 +136,12 @@ def test_removing_a_members_notes_changes_no_one_else(
     workspace: Workspace, today: dt.date, removed: str
 ) -> None:
     before: Ledger = build(workspace, today=today)
-    without = Workspace(workspace.repo, workspace.group, workspace.profiles,
-                        [n for n in workspace.notes if n.member != removed])
+    without = Workspace(
+        workspace.repo,
+        workspace.group,
+        workspace.profiles,
+        [n for n in workspace.notes if n.member != removed],
+    )
     after = build(without, today=today)
     for member_id in MEMBERS:
         if member_id != removed:

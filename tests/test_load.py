@@ -60,8 +60,9 @@ Body line one.
 
 def test_positions_with_comments_and_blank_lines() -> None:
     doc = front(COMMENTED)
-    assert doc.keys[("member",)] == Pos(3, 1, doc.keys[("member",)].start,
-                                        doc.keys[("member",)].end)
+    assert doc.keys[("member",)] == Pos(
+        3, 1, doc.keys[("member",)].start, doc.keys[("member",)].end
+    )
     assert (doc.where[("member",)].line, doc.where[("member",)].col) == (3, 9)
     assert at(doc, doc.where[("member",)]) == "alice"
     assert (doc.keys[("questions",)].line, doc.keys[("questions",)].col) == (6, 1)
@@ -69,8 +70,10 @@ def test_positions_with_comments_and_blank_lines() -> None:
     assert at(doc, doc.where[("questions", 0)]) == "How do I price?"
     assert doc.line(("questions", 1)) == 9
     assert (doc.where[("commitments", 0)].line, doc.where[("commitments", 0)].col) == (11, 5)
-    assert (doc.keys[("commitments", 0, "text")].line,
-            doc.keys[("commitments", 0, "text")].col) == (12, 5)
+    assert (
+        doc.keys[("commitments", 0, "text")].line,
+        doc.keys[("commitments", 0, "text")].col,
+    ) == (12, 5)
     assert at(doc, doc.where[("commitments", 0, "due")]) == "2026-12-15"
     assert doc.body_line == 15
     assert doc.body == "Body line one.\n"
@@ -99,8 +102,10 @@ def test_flow_mappings_and_sequences() -> None:
     assert at(doc, doc.where[("results", "churn")]) == "3"
     assert ("results",) in doc.flow and ("commitments",) in doc.flow
     assert ("commitments", 1) in doc.flow
-    assert (doc.keys[("commitments", 1, "text")].line,
-            doc.keys[("commitments", 1, "text")].col) == (5, 54)
+    assert (
+        doc.keys[("commitments", 1, "text")].line,
+        doc.keys[("commitments", 1, "text")].col,
+    ) == (5, 54)
     assert at(doc, doc.keys[("commitments", 1, "text")]) == "text"
 
 
@@ -134,8 +139,9 @@ def test_block_scalars_keep_the_lines_after_them_right() -> None:
 
 
 def test_plain_yaml_positions_have_no_offset() -> None:
-    doc = parse_yaml("# config\nschema: 1\nmembers:\n  - id: alice\n    name: A\n",
-                     Path("mastermind.yaml"))
+    doc = parse_yaml(
+        "# config\nschema: 1\nmembers:\n  - id: alice\n    name: A\n", Path("mastermind.yaml")
+    )
     assert doc.line(("schema",)) == 2
     assert (doc.keys[("members", 0, "name")].line, doc.keys[("members", 0, "name")].col) == (5, 5)
     assert doc.body == ""
@@ -204,12 +210,23 @@ def test_aliases_are_expanded_with_positions_of_the_anchor() -> None:
         ("---\na: *x\n---\n", 2, 4, "alias *x refers to no anchor &x"),
         ("---\na: &a [x, *a]\n---\n", 2, 4, "recursive alias"),
         ("---\na: &a {b: *a}\n---\n", 2, 4, "recursive alias"),
-        pytest.param("---\na: " + "[" * 5000 + "]" * 5000 + "\n---\n", 2, 67, "nested too deep",
-                     id="deep-flow"),
-        pytest.param("---\na:\n  " + "- " * 5000 + "x\n---\n", 3, 129, "nested too deep",
-                     id="deep-block"),
-        pytest.param("---\na: " + "[" * 100 + "]" * 100 + "\n---\n", 2, 68, "nested too deep",
-                     id="nested-100"),
+        pytest.param(
+            "---\na: " + "[" * 5000 + "]" * 5000 + "\n---\n",
+            2,
+            67,
+            "nested too deep",
+            id="deep-flow",
+        ),
+        pytest.param(
+            "---\na:\n  " + "- " * 5000 + "x\n---\n", 3, 129, "nested too deep", id="deep-block"
+        ),
+        pytest.param(
+            "---\na: " + "[" * 100 + "]" * 100 + "\n---\n",
+            2,
+            68,
+            "nested too deep",
+            id="nested-100",
+        ),
         ("---\n? [a]\n: 1\n---\n", 2, 3, "a key must be plain text"),
         ("---\nb: &b {x: 1}\nc:\n  <<: *b\n---\n", 4, 3, "merge keys (<<) are not supported"),
         ("---\na: !!binary aGk=\n---\n", 2, 4, "the tag !!binary is not allowed"),

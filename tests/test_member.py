@@ -28,8 +28,17 @@ def test_member_add_keeps_comments_and_order(group: Path, run_main) -> None:
     (group / "mastermind.yaml").write_text(COMMENTED)
     (group / "members" / "bob.md").unlink()
     code, out, err = run_main(
-        "-C", str(group), "member", "add", "carol", "--name", "Carol Example",
-        "--email", "carol@example.org", "--joined", "2026-12-08",
+        "-C",
+        str(group),
+        "member",
+        "add",
+        "carol",
+        "--name",
+        "Carol Example",
+        "--email",
+        "carol@example.org",
+        "--joined",
+        "2026-12-08",
     )
     assert code == 0, err
     text = (group / "mastermind.yaml").read_text()
@@ -54,7 +63,9 @@ def test_member_add_keeps_comments_and_order(group: Path, run_main) -> None:
         ("carol", ("--email", "alice@example.org"), "already belongs to member 'alice'"),
     ],
 )
-def test_member_add_refuses(group: Path, run_main, member_id: str, extra: tuple[str, ...], message: str) -> None:
+def test_member_add_refuses(
+    group: Path, run_main, member_id: str, extra: tuple[str, ...], message: str
+) -> None:
     before = (group / "mastermind.yaml").read_bytes()
     code, _, err = run_main("-C", str(group), "member", "add", member_id, "--name", "X", *extra)
     assert code == 2

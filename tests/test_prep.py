@@ -90,8 +90,12 @@ def test_prep_writes_a_note_that_check_accepts(history_group: Path, run_main) ->
     path = history_group / "meetings/2026-12-29/alice.md"
     assert "meetings/2026-12-29/alice.md" in out and "4 commitment(s)" in out
     text = path.read_text()
-    for ident in ("2026-12-01/alice/3", "2026-12-15/alice/1",
-                  "2026-12-15/alice/2", "2026-12-01/alice/5"):
+    for ident in (
+        "2026-12-01/alice/3",
+        "2026-12-15/alice/1",
+        "2026-12-15/alice/2",
+        "2026-12-01/alice/5",
+    ):
         assert f'id: "{ident}"' in text
     for settled in ("2026-12-01/alice/1", "2026-12-01/alice/2", "2026-12-01/alice/4"):
         assert settled not in text
@@ -100,11 +104,19 @@ def test_prep_writes_a_note_that_check_accepts(history_group: Path, run_main) ->
     assert '"2026-12-15/alice/2"  # Ship it: v2 # now (due 2026-12-29)' in text
     assert "(due 2027-01-26; partial" not in text
     assert "Draft the pricing page" not in text
-    assert "arr: null  # Reach 50k monthly recurring revenue (MRR, EUR): last 26000 on " \
-           "2026-12-15; target 50000 by 2027-06-30" in text
+    assert (
+        "arr: null  # Reach 50k monthly recurring revenue (MRR, EUR): last 26000 on "
+        "2026-12-15; target 50000 by 2027-06-30" in text
+    )
     doc = parse_front_matter(text, Path("x.md"))
     assert list(doc.data) == [
-        "member", "meeting", "results", "report", "questions", "walk_away", "hot_seat",
+        "member",
+        "meeting",
+        "results",
+        "report",
+        "questions",
+        "walk_away",
+        "hot_seat",
         "commitments",
     ]
     assert doc.data["member"] == "alice" and doc.data["meeting"] == "2026-12-29"
@@ -124,10 +136,12 @@ def test_prep_writes_a_note_that_check_accepts(history_group: Path, run_main) ->
 
 def test_last_times_update_is_news_and_is_not_carried_over(history_group: Path, run_main) -> None:
     last = history_group / "meetings/2026-12-15/alice.md"
-    last.write_text(last.read_text() + "\n## Update\n\nSigned two customers.\n\n"
-                    "## Team\n\nStill hiring.\n")
-    code, out, _ = run_main("-C", str(history_group), "prep", "--member", "alice",
-                            "--today", TODAY, "--stdout")
+    last.write_text(
+        last.read_text() + "\n## Update\n\nSigned two customers.\n\n## Team\n\nStill hiring.\n"
+    )
+    code, out, _ = run_main(
+        "-C", str(history_group), "prep", "--member", "alice", "--today", TODAY, "--stdout"
+    )
     assert code == 0
     body = parse_front_matter(out, Path("x.md")).body
     assert "Signed two customers" not in body  # news last time, not this time
@@ -171,8 +185,15 @@ def test_stdout_writes_nothing(history_group: Path, run_main) -> None:
 
 def test_hot_seat_write_up_and_old_one_dropped(history_group: Path, run_main) -> None:
     code, out, _ = run_main(
-        "-C", str(history_group), "prep", "--member", "alice", "--meeting", "2026-12-15",
-        "--stdout", "--hot-seat",
+        "-C",
+        str(history_group),
+        "prep",
+        "--member",
+        "alice",
+        "--meeting",
+        "2026-12-15",
+        "--stdout",
+        "--hot-seat",
     )
     # 2026-12-15 already has a note, but --stdout only prints
     assert code == 0
@@ -180,8 +201,12 @@ def test_hot_seat_write_up_and_old_one_dropped(history_group: Path, run_main) ->
     assert doc.data["hot_seat"] is True
     assert "Old issue" not in doc.body  # last time's hot seat is not carried over
     assert "1. Interview customers" in doc.body
-    for part in ("The issue in one sentence", "Why it matters", "What I have done so far",
-                 "The help I want from the group"):
+    for part in (
+        "The issue in one sentence",
+        "Why it matters",
+        "What I have done so far",
+        "The help I want from the group",
+    ):
         assert part in doc.body
 
 
@@ -232,8 +257,13 @@ def test_member_who_left_or_joined_later_gets_no_note(group: Path, run_main) -> 
             "agreement:",
         )
     )
-    build_tree(group, {"members/carol.md": "---\nname: Carol\n---\n",
-                       "members/dave.md": "---\nname: Dave\n---\n"})
+    build_tree(
+        group,
+        {
+            "members/carol.md": "---\nname: Carol\n---\n",
+            "members/dave.md": "---\nname: Dave\n---\n",
+        },
+    )
     code, _, err = run_main("-C", str(group), "prep", "--member", "carol", "--today", TODAY)
     assert code == 2 and "carol is not in the group on 2026-12-29" in err
     code, _, err = run_main("-C", str(group), "prep", "--member", "dave", "--today", TODAY)
@@ -246,12 +276,17 @@ def test_member_who_left_or_joined_later_gets_no_note(group: Path, run_main) -> 
 
 
 def test_goal_ids_that_yaml_would_misread_are_quoted(group: Path, run_main) -> None:
-    build_tree(group, {"members/bob.md": (
-        "---\nname: Bob\ngoals:\n"
-        "  - {id: 'no', title: A goal named no, target: 3}\n"
-        "  - {id: '2030', title: A year, baseline: 1.5}\n"
-        "  - {id: old, title: Past due, due: 2026-12-01}\n---\n"
-    )})
+    build_tree(
+        group,
+        {
+            "members/bob.md": (
+                "---\nname: Bob\ngoals:\n"
+                "  - {id: 'no', title: A goal named no, target: 3}\n"
+                "  - {id: '2030', title: A year, baseline: 1.5}\n"
+                "  - {id: old, title: Past due, due: 2026-12-01}\n---\n"
+            )
+        },
+    )
     code, out, _ = run_main(
         "-C", str(group), "prep", "--member", "bob", "--today", TODAY, "--stdout"
     )
@@ -263,11 +298,16 @@ def test_goal_ids_that_yaml_would_misread_are_quoted(group: Path, run_main) -> N
 
 
 def test_group_template_override(history_group: Path, run_main) -> None:
-    build_tree(history_group, {"templates/note.md.j2": (
-        "---\nmember: {{ member | yaml }}\nmeeting: {{ meeting }}\nreport:\n"
-        "{%- for entry in report %}\n  - {id: {{ entry.id | yaml }}, status: null}"
-        "{%- endfor %}\n---\nOur own template, {{ name }}.\n"
-    )})
+    build_tree(
+        history_group,
+        {
+            "templates/note.md.j2": (
+                "---\nmember: {{ member | yaml }}\nmeeting: {{ meeting }}\nreport:\n"
+                "{%- for entry in report %}\n  - {id: {{ entry.id | yaml }}, status: null}"
+                "{%- endfor %}\n---\nOur own template, {{ name }}.\n"
+            )
+        },
+    )
     code, _, _ = run_main("-C", str(history_group), "prep", "--member", "alice", "--today", TODAY)
     assert code == 0
     text = (history_group / "meetings/2026-12-29/alice.md").read_text()
@@ -281,8 +321,10 @@ def test_group_template_override(history_group: Path, run_main) -> None:
     [
         ("---\nmember: {{ member }}\nmeeting: {{ meting }}\n---\n", "template error"),
         ("---\nmember: {{ ''.__class__.__mro__ }}\n---\n", "template error"),
-        ("---\nmember: {{ member }}\nmeeting: {{ meeting }}\nhot_seat: maybe\n---\n",
-         "invalid note"),
+        (
+            "---\nmember: {{ member }}\nmeeting: {{ meeting }}\nhot_seat: maybe\n---\n",
+            "invalid note",
+        ),
         ("member: {{ member }}\n", "not a valid note"),
         ("{% for %}", "template error"),
     ],
@@ -312,15 +354,13 @@ def test_edit_opens_the_editor(history_group: Path, run_main, monkeypatch, tmp_p
     assert log.read_text().strip().endswith("meetings/2026-12-29/bob.md")
 
 
-def test_a_broken_note_of_another_member_does_not_stop_prep(
-    history_group: Path, run_main
-) -> None:
+def test_a_broken_note_of_another_member_does_not_stop_prep(history_group: Path, run_main) -> None:
     build_tree(history_group, {"meetings/2026-12-15/bob.md": "---\nmember: [\n---\n"})
     code, out, err = run_main(
         "-C", str(history_group), "prep", "--member", "alice", "--today", TODAY, "--stdout"
     )
     assert (code, err) == (0, "")  # prep for alice reads only alice's files
-    assert "member: \"alice\"" in out
+    assert 'member: "alice"' in out
 
 
 def test_prep_carries_over_from_the_last_readable_note_and_says_what_it_could_not(
@@ -335,12 +375,22 @@ def test_prep_carries_over_from_the_last_readable_note_and_says_what_it_could_no
     assert err.count("\n") == 1 and err.startswith("meetings/2026-12-15/alice.md:")
     assert "skipped: hot_seat:" in err
     assert f"(run 'mastermind -C {history_group} check meetings/2026-12-15/alice.md')" in err
-    assert "# Not carried over: your last note could not be read " \
-        "(meetings/2026-12-15/alice.md:" in out
+    assert (
+        "# Not carried over: your last note could not be read (meetings/2026-12-15/alice.md:" in out
+    )
     # the 12-01 commitments are still owed: the report on them was in the broken note
-    assert "  - id: \"2026-12-01/alice/1\"" in out
-    code, _, _ = run_main("-C", str(history_group), "prep", "--member", "alice",
-                          "--today", TODAY, "--stdout", "--strict")
+    assert '  - id: "2026-12-01/alice/1"' in out
+    code, _, _ = run_main(
+        "-C",
+        str(history_group),
+        "prep",
+        "--member",
+        "alice",
+        "--today",
+        TODAY,
+        "--stdout",
+        "--strict",
+    )
     assert code == 1
 
 
@@ -349,11 +399,23 @@ ALICE_NOTE = "---\nmember: alice\nmeeting: {day}\n{extra}---\n"
 
 def test_force_never_overwrites_an_earlier_backup(group: Path, run_main) -> None:
     note = group / "meetings" / "2026-12-15" / "alice.md"
-    build_tree(group, {"meetings/2026-12-15/alice.md": ALICE_NOTE.format(day="2026-12-15", extra="")})
+    build_tree(
+        group, {"meetings/2026-12-15/alice.md": ALICE_NOTE.format(day="2026-12-15", extra="")}
+    )
     note.write_text(note.read_text() + "My own words.\n")
     for _ in range(2):
-        code, _, err = run_main("-C", str(group), "prep", "--member", "alice",
-                                "--meeting", "2026-12-15", "--force", "--today", "2026-12-10")
+        code, _, err = run_main(
+            "-C",
+            str(group),
+            "prep",
+            "--member",
+            "alice",
+            "--meeting",
+            "2026-12-15",
+            "--force",
+            "--today",
+            "2026-12-10",
+        )
         assert code == 0, err
     backups = sorted(p.name for p in note.parent.iterdir() if ".bak" in p.name)
     assert backups == ["alice.md.bak", "alice.md.bak.1"]

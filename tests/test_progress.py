@@ -26,7 +26,11 @@ def _run_in_terminal(cwd: Path, *args: str) -> tuple[int, str]:
     primary, secondary = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "mastermind_kit", *args],
-        cwd=cwd, stdin=secondary, stdout=secondary, stderr=secondary, close_fds=True,
+        cwd=cwd,
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        close_fds=True,
     )
     os.close(secondary)
     output = b""
@@ -51,7 +55,9 @@ def test_progress_on_a_terminal(group: Path) -> None:
 
 def test_silent_when_piped(group: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "mastermind_kit", "check"], cwd=_big_group(group),
-        capture_output=True, text=True,
+        [sys.executable, "-m", "mastermind_kit", "check"],
+        cwd=_big_group(group),
+        capture_output=True,
+        text=True,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

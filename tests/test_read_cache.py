@@ -25,21 +25,28 @@ def note(member: str, meeting: str, front: str = "") -> str:
 
 @pytest.fixture
 def repo(git_group: Path) -> Path:
-    build_tree(git_group, {
-        "meetings/2026-12-01/alice.md": note(
-            "alice", "2026-12-01",
-            "commitments:\n  - {id: 2026-12-01/alice/1, text: Call}\n"
-            "  - {id: 2026-12-01/alice/2, text: Write}\n"),
-        "meetings/2026-12-15/alice.md": note(
-            "alice", "2026-12-15", "report:\n  - {id: 2026-12-01/alice/1, status: partial}\n"),
-    })
+    build_tree(
+        git_group,
+        {
+            "meetings/2026-12-01/alice.md": note(
+                "alice",
+                "2026-12-01",
+                "commitments:\n  - {id: 2026-12-01/alice/1, text: Call}\n"
+                "  - {id: 2026-12-01/alice/2, text: Write}\n",
+            ),
+            "meetings/2026-12-15/alice.md": note(
+                "alice", "2026-12-15", "report:\n  - {id: 2026-12-01/alice/1, status: partial}\n"
+            ),
+        },
+    )
     commit(git_group, "alice", when="2026-12-15T10:00:00+01:00")
     return git_group
 
 
 def owed(run_main, root: Path, member: str = "alice") -> list[str]:
-    code, out, err = run_main("-C", str(root), "status", "--member", member, "--today", TODAY,
-                              "--format", "json")
+    code, out, err = run_main(
+        "-C", str(root), "status", "--member", member, "--today", TODAY, "--format", "json"
+    )
     assert code == 0, err
     result: list[str] = json.loads(out)["to_report"]
     return result
@@ -68,10 +75,17 @@ def test_an_edit_of_the_same_size_in_the_same_second_is_seen(repo: Path, run_mai
 
 def test_a_new_untracked_note_is_seen(repo: Path, run_main) -> None:
     assert owed(run_main, repo) == ["2026-12-01/alice/2"]
-    build_tree(repo, {"meetings/2026-12-15/alice.md": note(
-        "alice", "2026-12-15",
-        "report:\n  - {id: 2026-12-01/alice/1, status: done}\n"
-        "  - {id: 2026-12-01/alice/2, status: done}\n")})
+    build_tree(
+        repo,
+        {
+            "meetings/2026-12-15/alice.md": note(
+                "alice",
+                "2026-12-15",
+                "report:\n  - {id: 2026-12-01/alice/1, status: done}\n"
+                "  - {id: 2026-12-01/alice/2, status: done}\n",
+            )
+        },
+    )
     assert owed(run_main, repo) == []
 
 
@@ -88,8 +102,14 @@ def test_a_deletion_and_a_rename_are_seen(repo: Path, run_main) -> None:
 
 def test_a_branch_switch_is_seen(repo: Path, run_main) -> None:
     git(repo, "checkout", "-q", "-b", "other")
-    build_tree(repo, {"meetings/2026-12-15/alice.md": note(
-        "alice", "2026-12-15", "report:\n  - {id: 2026-12-01/alice/2, status: done}\n")})
+    build_tree(
+        repo,
+        {
+            "meetings/2026-12-15/alice.md": note(
+                "alice", "2026-12-15", "report:\n  - {id: 2026-12-01/alice/2, status: done}\n"
+            )
+        },
+    )
     commit(repo, "other", when="2026-12-16T10:00:00+01:00")
     assert owed(run_main, repo) == ["2026-12-01/alice/1"]
     git(repo, "checkout", "-q", "main")
@@ -103,8 +123,9 @@ def test_a_config_change_is_seen(repo: Path, run_main) -> None:
     config = repo / "mastermind.yaml"
     # 12-15 no longer takes place: that note is off the schedule, so it is skipped
     config.write_text(config.read_text().replace("members:", "skip: [2026-12-15]\nmembers:"))
-    code, out, err = run_main("-C", str(repo), "status", "--member", "alice", "--today", TODAY,
-                              "--format", "json")
+    code, out, err = run_main(
+        "-C", str(repo), "status", "--member", "alice", "--today", TODAY, "--format", "json"
+    )
     assert code == 0 and "2026-12-15 is not a meeting date" in err
     assert json.loads(out)["to_report"] == ["2026-12-01/alice/1", "2026-12-01/alice/2"]
 
@@ -127,14 +148,16 @@ def test_a_damaged_cache_is_ignored_and_the_switch_turns_it_off(
 
 def test_a_note_reached_through_a_symlink_is_never_cached(repo: Path, run_main) -> None:
     target = repo / "elsewhere.md"
-    target.write_text(note("alice", "2026-12-15",
-                           "report:\n  - {id: 2026-12-01/alice/2, status: done}\n"))
+    target.write_text(
+        note("alice", "2026-12-15", "report:\n  - {id: 2026-12-01/alice/2, status: done}\n")
+    )
     link = repo / "meetings/2026-12-15/alice.md"
     link.unlink()
     link.symlink_to(target)
     assert owed(run_main, repo) == ["2026-12-01/alice/1"]
-    target.write_text(note("alice", "2026-12-15",
-                           "report:\n  - {id: 2026-12-01/alice/1, status: done}\n"))
+    target.write_text(
+        note("alice", "2026-12-15", "report:\n  - {id: 2026-12-01/alice/1, status: done}\n")
+    )
     assert owed(run_main, repo) == ["2026-12-01/alice/2"]
 
 
@@ -144,15 +167,22 @@ def test_the_agenda_rotation_follows_a_new_record(git_group: Path, run_main) -> 
     commit(git_group, "notes", when="2026-12-01T10:00:00+01:00")
 
     def order() -> list[str]:
-        code, out, err = run_main("-C", str(git_group), "agenda", "--meeting", "2026-12-15",
-                                  "--format", "json")
+        code, out, err = run_main(
+            "-C", str(git_group), "agenda", "--meeting", "2026-12-15", "--format", "json"
+        )
         assert code == 0, err
         result: list[str] = json.loads(out)["hot_seat_order"]
         return result
 
     assert order() == ["alice", "bob"]  # both had it on 12-01 (as planned): a tie
-    build_tree(git_group, {"meetings/2026-12-01/agenda.md": (
-        "---\nmeeting: 2026-12-01\nhot_seat_order: [alice, bob]\nhot_seats: [alice]\n---\n")})
+    build_tree(
+        git_group,
+        {
+            "meetings/2026-12-01/agenda.md": (
+                "---\nmeeting: 2026-12-01\nhot_seat_order: [alice, bob]\nhot_seats: [alice]\n---\n"
+            )
+        },
+    )
     assert order() == ["bob", "alice"]  # the record says only alice had it
 
 
@@ -169,8 +199,10 @@ def test_a_remembered_render_needs_no_jinja2_and_follows_its_input(
     first = agenda()
     monkeypatch.setitem(sys.modules, "jinja2", None)  # importing it now fails
     assert agenda() == first
-    build_tree(git_group, {"meetings/2026-12-15/bob.md": note(
-        "bob", "2026-12-15", "walk_away: A clear plan\n")})
+    build_tree(
+        git_group,
+        {"meetings/2026-12-15/bob.md": note("bob", "2026-12-15", "walk_away: A clear plan\n")},
+    )
     with pytest.raises(ImportError):  # a new input is rendered afresh
         agenda()
     monkeypatch.delitem(sys.modules, "jinja2")

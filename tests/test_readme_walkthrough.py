@@ -25,12 +25,17 @@ def _init_command() -> list[str]:
     return shlex.split(line)
 
 
-def _mastermind(cwd: Path, *args: str, email: str | None = None) -> subprocess.CompletedProcess[str]:
+def _mastermind(
+    cwd: Path, *args: str, email: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     return subprocess.run(
-        [sys.executable, "-m", "mastermind_kit", *args], cwd=cwd, env=env,
-        capture_output=True, text=True,
+        [sys.executable, "-m", "mastermind_kit", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 

@@ -51,11 +51,13 @@ def test_weekly_across_daylight_saving_change() -> None:
 
 
 def test_biweekly_across_year_end_with_skip_and_extra() -> None:
-    group = make_group(
-        "biweekly", D(2026, 12, 1), skip=[D(2026, 12, 29)], extra=[D(2027, 1, 5)]
-    )
+    group = make_group("biweekly", D(2026, 12, 1), skip=[D(2026, 12, 29)], extra=[D(2027, 1, 5)])
     assert schedule.meetings(group, until=D(2027, 2, 1)) == [
-        D(2026, 12, 1), D(2026, 12, 15), D(2027, 1, 5), D(2027, 1, 12), D(2027, 1, 26),
+        D(2026, 12, 1),
+        D(2026, 12, 15),
+        D(2027, 1, 5),
+        D(2027, 1, 12),
+        D(2027, 1, 26),
     ]
     assert schedule.is_meeting(group, D(2027, 1, 5))
     assert not schedule.is_meeting(group, D(2026, 12, 29))
@@ -63,25 +65,38 @@ def test_biweekly_across_year_end_with_skip_and_extra() -> None:
     assert schedule.next_after(group, D(2026, 12, 15)) == D(2027, 1, 5)
     assert schedule.previous(group, D(2027, 1, 12)) == D(2027, 1, 5)
     assert schedule.following(group, D(2026, 12, 20), 3) == [
-        D(2027, 1, 5), D(2027, 1, 12), D(2027, 1, 26),
+        D(2027, 1, 5),
+        D(2027, 1, 12),
+        D(2027, 1, 26),
     ]
 
 
 def test_monthly_same_nth_weekday() -> None:
     group = make_group("monthly", D(2026, 12, 1))  # the first Tuesday
     assert schedule.meetings(group, until=D(2027, 4, 30)) == [
-        D(2026, 12, 1), D(2027, 1, 5), D(2027, 2, 2), D(2027, 3, 2), D(2027, 4, 6),
+        D(2026, 12, 1),
+        D(2027, 1, 5),
+        D(2027, 2, 2),
+        D(2027, 3, 2),
+        D(2027, 4, 6),
     ]
     third = make_group("monthly", D(2026, 11, 19))  # the third Thursday
     assert schedule.meetings(third, until=D(2027, 2, 28)) == [
-        D(2026, 11, 19), D(2026, 12, 17), D(2027, 1, 21), D(2027, 2, 18),
+        D(2026, 11, 19),
+        D(2026, 12, 17),
+        D(2027, 1, 21),
+        D(2027, 2, 18),
     ]
 
 
 def test_monthly_fifth_weekday_means_the_last_one() -> None:
     group = make_group("monthly", D(2026, 12, 29))  # a fifth Tuesday
     assert schedule.meetings(group, until=D(2027, 4, 30)) == [
-        D(2026, 12, 29), D(2027, 1, 26), D(2027, 2, 23), D(2027, 3, 30), D(2027, 4, 27),
+        D(2026, 12, 29),
+        D(2027, 1, 26),
+        D(2027, 2, 23),
+        D(2027, 3, 30),
+        D(2027, 4, 27),
     ]
 
 
@@ -123,8 +138,12 @@ def test_resolve_refuses_dates_off_the_schedule() -> None:
 def test_overview_rows() -> None:
     group = make_group("biweekly", D(2026, 12, 1), excused=[])
     rows = schedule.overview(group, [], D(2027, 1, 20), past=2, ahead=2)
-    assert [r.date for r in rows] == [D(2026, 12, 29), D(2027, 1, 12), D(2027, 1, 26),
-                                      D(2027, 2, 9)]
+    assert [r.date for r in rows] == [
+        D(2026, 12, 29),
+        D(2027, 1, 12),
+        D(2027, 1, 26),
+        D(2027, 2, 9),
+    ]
     assert [r.past for r in rows] == [True, True, False, False]
     assert rows[0].missing == ["alice", "bob"]  # carol joined later
     assert rows[2].missing == ["alice", "carol"]  # bob left
@@ -142,14 +161,26 @@ def test_schedule_command_lists_who_has_a_note(group: Path, run_main) -> None:
             "excused:\n  - {member: bob, meeting: 2027-01-12}\n",
         )
     )
-    build_tree(group, {
-        "meetings/2026-12-01/alice.md": "---\nmember: alice\nmeeting: 2026-12-01\n---\n",
-        "meetings/2026-12-01/bob.md": "---\nmember: bob\nmeeting: 2026-12-01\n---\n",
-        "meetings/2026-12-15/bob.md": "---\nmember: bob\nmeeting: 2026-12-15\n---\n",
-    })
+    build_tree(
+        group,
+        {
+            "meetings/2026-12-01/alice.md": "---\nmember: alice\nmeeting: 2026-12-01\n---\n",
+            "meetings/2026-12-01/bob.md": "---\nmember: bob\nmeeting: 2026-12-01\n---\n",
+            "meetings/2026-12-15/bob.md": "---\nmember: bob\nmeeting: 2026-12-15\n---\n",
+        },
+    )
     code, out, _ = run_main(
-        "-C", str(group), "schedule", "--today", "2027-01-01", "--format", "json",
-        "--past", "2", "--next", "2",
+        "-C",
+        str(group),
+        "schedule",
+        "--today",
+        "2027-01-01",
+        "--format",
+        "json",
+        "--past",
+        "2",
+        "--next",
+        "2",
     )
     assert code == 0
     rows = json.loads(out)
@@ -183,13 +214,18 @@ def test_schedule_command_lists_who_has_a_note(group: Path, run_main) -> None:
 def test_one_date_parser_for_every_option(
     group: Path, run_main, command: str, args: list[str]
 ) -> None:
-    code, out, err = run_main("-C", str(group), command, "--member", "alice", *args) \
-        if command == "prep" else run_main("-C", str(group), command, *args)
+    code, out, err = (
+        run_main("-C", str(group), command, "--member", "alice", *args)
+        if command == "prep"
+        else run_main("-C", str(group), command, *args)
+    )
     assert code == 2 and out == ""
     assert "is not a date (YYYY-MM-DD)" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-02"])
-def test_dates_at_the_ends_of_the_calendar_are_usage_errors(group: Path, run_main, day: str) -> None:
+def test_dates_at_the_ends_of_the_calendar_are_usage_errors(
+    group: Path, run_main, day: str
+) -> None:
     code, _, err = run_main("-C", str(group), "summary", "--today", day)
     assert code == 2 and "out of range" in err

@@ -38,8 +38,15 @@ def _status(root: Path, now: dt.datetime) -> status.Status:
 
 def test_status_json_names_next_meeting_and_to_report(history_group: Path, run_main) -> None:
     code, out, err = run_main(
-        "-C", str(history_group), "status", "--member", "alice", "--format", "json",
-        "--today", "2026-12-20",
+        "-C",
+        str(history_group),
+        "status",
+        "--member",
+        "alice",
+        "--format",
+        "json",
+        "--today",
+        "2026-12-20",
     )
     assert (code, err) == (0, "")
     data = json.loads(out)
@@ -50,7 +57,9 @@ def test_status_json_names_next_meeting_and_to_report(history_group: Path, run_m
     # alice/1 was due at 12-15 (the next meeting after it was made)
     assert data["overdue"] == ["2026-12-01/alice/1"]
     assert data["note"] == {
-        "path": "meetings/2026-12-29/alice.md", "exists": False, "empty": [],
+        "path": "meetings/2026-12-29/alice.md",
+        "exists": False,
+        "empty": [],
     }
     assert "to_report" in data["legend"]
     # one rule, stated once: what status lists is what prep asks for and the summary counts
@@ -70,8 +79,9 @@ def test_status_after_prep_says_what_is_still_empty(history_group: Path, run_mai
         .replace('walk_away: ""', 'walk_away: "A plan"')
         .replace("status:\n", "status: done\n", 1)
     )
-    code, out, _ = run_main(*args, "status", "--member", "alice", "--today", "2026-12-20",
-                            "--format", "json")
+    code, out, _ = run_main(
+        *args, "status", "--member", "alice", "--today", "2026-12-20", "--format", "json"
+    )
     data = json.loads(out)
     assert data["note"]["exists"] is True
     assert data["note"]["empty"] == ["results.arr", "report 2026-12-01/alice/2", "questions"]
@@ -80,8 +90,10 @@ def test_status_after_prep_says_what_is_still_empty(history_group: Path, run_mai
     assert code == 0
     assert "Next meeting: Tue 2026-12-29 18:00 CET, in 9 days" in out
     assert "still empty: results.arr, report 2026-12-01/alice/2, questions" in out
-    assert "2026-12-01/alice/1  Call three customers (due 2026-12-15) [OVERDUE; in your note: " \
-           "done]" in out
+    assert (
+        "2026-12-01/alice/1  Call three customers (due 2026-12-15) [OVERDUE; in your note: "
+        "done]" in out
+    )
 
 
 def test_status_text_without_a_note(history_group: Path, run_main) -> None:
@@ -97,18 +109,22 @@ def test_status_text_without_a_note(history_group: Path, run_main) -> None:
 def test_status_identity_from_git_config(git_group: Path, run_main) -> None:
     build_tree(git_group, HISTORY)
     git(git_group, "config", "user.email", "alice@example.org")
-    code, out, _ = run_main("-C", str(git_group), "status", "--today", "2026-12-20",
-                            "--format", "json")
+    code, out, _ = run_main(
+        "-C", str(git_group), "status", "--today", "2026-12-20", "--format", "json"
+    )
     assert code == 0 and json.loads(out)["member"] == "alice"
 
 
 def test_missing_report_entry_is_named(history_group: Path) -> None:
-    build_tree(history_group, {
-        "meetings/2026-12-29/alice.md": (
-            "---\nmember: alice\nmeeting: 2026-12-29\nwalk_away: x\nquestions: [y]\nreport:\n"
-            "  - {id: 2026-12-01/alice/1, status: missed}\n---\n"
-        )
-    })
+    build_tree(
+        history_group,
+        {
+            "meetings/2026-12-29/alice.md": (
+                "---\nmember: alice\nmeeting: 2026-12-29\nwalk_away: x\nquestions: [y]\nreport:\n"
+                "  - {id: 2026-12-01/alice/1, status: missed}\n---\n"
+            )
+        },
+    )
     now = dt.datetime(2026, 12, 29, 17, 30, tzinfo=dt.timezone.utc)  # 18:30 in Berlin
     result = _status(history_group, now)
     assert result.next_meeting == dt.date(2027, 1, 12)  # 12-29 has started

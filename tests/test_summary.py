@@ -13,13 +13,20 @@ from mastermind_kit.ledger import DEFINITIONS, FATES
 
 from conftest import build_tree
 
-KEYS = ("made", *FATES, "follow_through", "meetings_attended", "meetings_excused",
-        "prepared_on_time")
+KEYS = (
+    "made",
+    *FATES,
+    "follow_through",
+    "meetings_attended",
+    "meetings_excused",
+    "prepared_on_time",
+)
 
 
 def summary(run_main, group: Path, *args: str) -> tuple[int, str, str]:
-    result: tuple[int, str, str] = run_main("-C", str(group), "summary", "--today",
-                                            "2027-01-27", *args)
+    result: tuple[int, str, str] = run_main(
+        "-C", str(group), "summary", "--today", "2027-01-27", *args
+    )
     return result
 
 
@@ -34,20 +41,32 @@ def test_json_has_definitions_group_and_members(group: Path, run_main) -> None:
         assert numbers["made"] == sum(numbers[fate] for fate in FATES)
     alice, bob, group_ = data["members"]["alice"], data["members"]["bob"], data["group"]
     assert {k: alice[k] for k in KEYS} == {
-        "made": 7, "done": 1, "partial": 0, "missed": 3, "dropped": 0, "unreported": 1,
-        "open": 2, "follow_through": 0.2, "meetings_attended": 4, "meetings_excused": 0,
+        "made": 7,
+        "done": 1,
+        "partial": 0,
+        "missed": 3,
+        "dropped": 0,
+        "unreported": 1,
+        "open": 2,
+        "follow_through": 0.2,
+        "meetings_attended": 4,
+        "meetings_excused": 0,
         "prepared_on_time": 2,
     }
     assert (bob["follow_through"], bob["meetings_excused"], bob["streak"]) == (
-        1.0, 1, {"current": 3, "longest": 3})
+        1.0,
+        1,
+        {"current": 3, "longest": 3},
+    )
     assert (group_["made"], group_["follow_through"], group_["meetings"]) == (10, 0.5, 5)
     assert alice["carried_over"] == [
-        {"id": "2027-01-26/alice/1", "text": "Hire a developer", "times": 3}]
+        {"id": "2027-01-26/alice/1", "text": "Hire a developer", "times": 3}
+    ]
     assert alice["prepared_late_notes"] == [
-        {"meeting": "2026-12-15", "first_committed": "2026-12-15T18:01:00+01:00"}]
+        {"meeting": "2026-12-15", "first_committed": "2026-12-15T18:01:00+01:00"}
+    ]
     done = next(x for x in alice["commitments"] if x["id"] == "2026-12-01/alice/1")
-    assert (done["fate"], done["reported_at"], done["due"]) == ("done", "2026-12-29",
-                                                                "2026-12-15")
+    assert (done["fate"], done["reported_at"], done["due"]) == ("done", "2026-12-29", "2026-12-15")
     assert alice["goals"][0]["id"] == "arr" and alice["goals"][0]["latest"] is None
 
 
@@ -67,8 +86,15 @@ def test_text_shows_the_same_numbers_and_the_definitions(group: Path, run_main) 
         expected = [str(numbers[k]) for k in ("made", *FATES)]
         assert cells[:7] == expected
         assert cells[7] == f"{numbers['follow_through'] * 100:.0f}%"
-        assert cells[8:12] == [str(numbers[k]) for k in (
-            "meetings_attended", "meetings_excused", "meetings_missed", "prepared_on_time")]
+        assert cells[8:12] == [
+            str(numbers[k])
+            for k in (
+                "meetings_attended",
+                "meetings_excused",
+                "meetings_missed",
+                "prepared_on_time",
+            )
+        ]
     assert "Definitions:" in text
     assert "follow_through: done / (done + partial + missed + unreported)" in text
     assert "carried over 3 times: 2027-01-26/alice/1" in text
@@ -90,8 +116,18 @@ def test_markdown_and_csv(group: Path, run_main) -> None:
 
 def test_member_and_period_options(group: Path, run_main) -> None:
     scenario(group)
-    _, out, _ = summary(run_main, group, "--format", "json", "--member", "alice",
-                        "--since", "2026-12-15", "--until", "2026-12-29")
+    _, out, _ = summary(
+        run_main,
+        group,
+        "--format",
+        "json",
+        "--member",
+        "alice",
+        "--since",
+        "2026-12-15",
+        "--until",
+        "2026-12-29",
+    )
     data = json.loads(out)
     assert list(data["members"]) == ["alice"]
     assert (data["since"], data["until"]) == ("2026-12-15", "2026-12-29")
@@ -103,8 +139,14 @@ def test_member_and_period_options(group: Path, run_main) -> None:
 
 
 def test_not_a_repo_warns_and_still_counts(group: Path, run_main) -> None:
-    build_tree(group, {"meetings/2026-12-01/alice.md": note_text(
-        "alice", "2026-12-01", commitments=[c("2026-12-01/alice/1", "Call")])})
+    build_tree(
+        group,
+        {
+            "meetings/2026-12-01/alice.md": note_text(
+                "alice", "2026-12-01", commitments=[c("2026-12-01/alice/1", "Call")]
+            )
+        },
+    )
     code, out, err = summary(run_main, group, "--format", "json")
     assert code == 0 and "not a git repository" in err
     alice = json.loads(out)["members"]["alice"]
@@ -114,12 +156,17 @@ def test_not_a_repo_warns_and_still_counts(group: Path, run_main) -> None:
 
 
 def test_a_broken_note_is_skipped_with_one_warning(group: Path, run_main) -> None:
-    build_tree(group, {
-        "meetings/2026-12-01/alice.md": note_text(
-            "alice", "2026-12-01", commitments=[c("2026-12-01/alice/1", "Call")]),
-        "meetings/2026-12-15/bob.md": note_text(
-            "bob", "2026-12-15", report=[{"id": "2026-12-01/alice/1", "status": "done"}]),
-    })
+    build_tree(
+        group,
+        {
+            "meetings/2026-12-01/alice.md": note_text(
+                "alice", "2026-12-01", commitments=[c("2026-12-01/alice/1", "Call")]
+            ),
+            "meetings/2026-12-15/bob.md": note_text(
+                "bob", "2026-12-15", report=[{"id": "2026-12-01/alice/1", "status": "done"}]
+            ),
+        },
+    )
     code, out, err = summary(run_main, group, "--format", "json")
     assert code == 0
     skipped = [line for line in err.splitlines() if "skipped:" in line]
@@ -128,10 +175,15 @@ def test_a_broken_note_is_skipped_with_one_warning(group: Path, run_main) -> Non
     assert skipped[0].endswith(f"(run 'mastermind -C {group} check meetings/2026-12-15/bob.md')")
     assert "members report only on their own" in skipped[0]
     data = json.loads(out)
-    assert data["skipped"] == [{
-        "path": "meetings/2026-12-15/bob.md", "line": 5, "kind": "note",
-        "message": "reports on '2026-12-01/alice/1', a commitment of alice; members report "
-        "only on their own"}]
+    assert data["skipped"] == [
+        {
+            "path": "meetings/2026-12-15/bob.md",
+            "line": 5,
+            "kind": "note",
+            "message": "reports on '2026-12-01/alice/1', a commitment of alice; members report "
+            "only on their own",
+        }
+    ]
     assert data["members"]["alice"]["made"] == 1  # the rest is counted
     code, text, _ = summary(run_main, group)
     assert code == 0 and "1 note skipped, numbers may be incomplete" in text
@@ -151,8 +203,9 @@ def test_a_broken_config_stops_with_one_line_and_the_check_to_run(group: Path, r
 
 
 def test_no_meetings_yet(group: Path, run_main) -> None:
-    code, out, _ = run_main("-C", str(group), "summary", "--today", "2026-11-01",
-                            "--format", "json")
+    code, out, _ = run_main(
+        "-C", str(group), "summary", "--today", "2026-11-01", "--format", "json"
+    )
     data = json.loads(out)
     assert code == 0 and data["group"]["made"] == 0 and data["group"]["follow_through"] is None
     code, text, _ = run_main("-C", str(group), "summary", "--today", "2026-11-01")

@@ -122,13 +122,14 @@ def test_a_broken_profile_loses_that_members_goals_only(demo: Path, run_main) ->
     assert [line.split(":")[0] for line in _skipped_lines(err)] == [BROKEN, "members/maren.md"]
     maren = json.loads(out)["members"]["maren"]
     assert maren["goals"] == [] and maren["made"] > 0
-    code, out, err = run_main("prep", "--member", "maren", "--today", TODAY, "--stdout",
-                              cwd=demo)
+    code, out, err = run_main("prep", "--member", "maren", "--today", TODAY, "--stdout", cwd=demo)
     assert code == 0 and "members/maren.md" in err and "results: {}" in out
 
 
 def test_a_broken_agenda_record_fails_check(demo: Path, run_main) -> None:
-    build_tree(demo, {"meetings/2026-11-17/agenda.md": "---\nmeeting: 2026-11-17\nhot_seats: 5\n---\n"})
+    build_tree(
+        demo, {"meetings/2026-11-17/agenda.md": "---\nmeeting: 2026-11-17\nhot_seats: 5\n---\n"}
+    )
     code, out, _ = run_main("check", cwd=demo)
     assert code == 1 and "meetings/2026-11-17/agenda.md:3:" in out
     build_tree(demo, {"meetings/2026-11-17/agenda.md": "---\nmeeting: [\n---\n"})
@@ -147,8 +148,9 @@ def test_a_member_marked_as_left_before_their_notes(demo: Path, run_main) -> Non
     assert code == 1 and "was not in the group on" in out
     code, out, err = run_main("summary", "--format", "json", "--today", TODAY, cwd=demo)
     assert code == 0
-    assert all("'jonas' was not in the group" in line or BROKEN in line
-               for line in _skipped_lines(err))
+    assert all(
+        "'jonas' was not in the group" in line or BROKEN in line for line in _skipped_lines(err)
+    )
     assert json.loads(out)["members"]["jonas"]["left"] == "2026-09-01"
 
 
@@ -218,8 +220,13 @@ def test_agenda_reads_the_meeting_and_the_rotation_window(
 def test_only_a_broken_config_stops_every_command(demo: Path, run_main) -> None:
     config = demo / "mastermind.yaml"
     config.write_text(config.read_text().replace("cadence: biweekly", "cadence: fortnightly"))
-    for args in (["status", "--member", "maren"], ["prep", "--member", "maren", "--stdout"],
-                 ["agenda"], ["summary"], ["schedule"]):
+    for args in (
+        ["status", "--member", "maren"],
+        ["prep", "--member", "maren", "--stdout"],
+        ["agenda"],
+        ["summary"],
+        ["schedule"],
+    ):
         code, out, err = run_main(*args, "--today", TODAY, cwd=demo)
         assert code == 2 and out == ""
         assert err.startswith("mastermind: error: mastermind.yaml:")
@@ -234,14 +241,26 @@ def _date(text: str):  # type: ignore[no-untyped-def]
 
 def test_commits_made_by_hand_are_read_the_same_way(git_group: Path, run_main) -> None:
     """A small hand-made history: a broken note of bob's never hides alice's owed work."""
-    build_tree(git_group, {
-        "meetings/2026-12-01/alice.md": "---\nmember: alice\nmeeting: 2026-12-01\n"
-        "commitments:\n  - {id: 2026-12-01/alice/1, text: Call}\n---\n",
-        "meetings/2026-12-01/bob.md": "---\nmember: bob\nmeeting: 2026-12-01\nhot_seat: maybe\n---\n",
-    })
+    build_tree(
+        git_group,
+        {
+            "meetings/2026-12-01/alice.md": "---\nmember: alice\nmeeting: 2026-12-01\n"
+            "commitments:\n  - {id: 2026-12-01/alice/1, text: Call}\n---\n",
+            "meetings/2026-12-01/bob.md": "---\nmember: bob\nmeeting: 2026-12-01\nhot_seat: maybe\n---\n",
+        },
+    )
     commit(git_group, "notes", when="2026-12-01T10:00:00+01:00")
-    code, out, err = run_main("-C", str(git_group), "status", "--member", "alice",
-                              "--today", "2026-12-10", "--format", "json")
+    code, out, err = run_main(
+        "-C",
+        str(git_group),
+        "status",
+        "--member",
+        "alice",
+        "--today",
+        "2026-12-10",
+        "--format",
+        "json",
+    )
     assert (code, err) == (0, "")
     assert json.loads(out)["to_report"] == ["2026-12-01/alice/1"]
     code, out, err = run_main("-C", str(git_group), "agenda", "--today", "2026-12-10")
