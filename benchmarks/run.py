@@ -439,6 +439,34 @@ def bench_group(
     return floor_runs, results
 
 
+def paired_flatness(
+    launcher: Launcher, small: Group, large: Group, runs: int
+) -> dict[str, float | None]:
+    """Each one-member or one-meeting command at 1x and at 4x back to back, the order
+    alternating, and the median of time(4x) / time(1x) over the pairs. Measured in the
+    same minute, the two halves of a pair see the same machine: the sizes are otherwise
+    timed minutes apart, and a shared machine's speed drifts more than that in between."""
+    mastermind = [sys.executable, "-m", "mastermind_kit"]
+    found: dict[str, float | None] = {}
+    for spec in SPECS:
+        if spec.scaling != "flat":
+            continue
+        progress(f"  1x against 4x: {spec.key}")
+        quotients = []
+        for round_ in range(runs):
+            sides = (small, large) if round_ % 2 else (large, small)
+            seconds = {
+                group.label: launcher.measure([*mastermind, *commands(group)[spec.key]], group.root)
+                for group in sides
+            }
+            first, last = seconds[small.label], seconds[large.label]
+            if first.code > 1 or last.code > 1 or not first.seconds:
+                break
+            quotients.append(last.seconds / first.seconds)
+        found[spec.key] = statistics.median(quotients) if quotients else None
+    return found
+
+
 def slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     """Least-squares slope of log(y) against log(x)."""
     points = [(math.log(x), math.log(y)) for x, y in zip(xs, ys, strict=True) if x > 0 and y > 0]
@@ -630,7 +658,9 @@ def report(
     return "\n".join(out) + "\n"
 
 
-def judge(spec: Spec, per_size: dict[str, Result], groups: list[Group]) -> dict[str, Any]:
+def judge(
+    spec: Spec, per_size: dict[str, Result], groups: list[Group], paired: float | None = None
+) -> dict[str, Any]:
     base = per_size[groups[0].label]
     verdict: dict[str, Any] = {
         "budget": {
@@ -658,12 +688,14 @@ def judge(spec: Spec, per_size: dict[str, Result], groups: list[Group]) -> dict[
     # The whole-repo commands are judged by that: their floors are not linear (one
     # git log over the history grows with an exponent of about 1.6 here, git diffing a
     # meetings/ tree of thousands of folders at every commit), so an exponent by time
-    # would measure git as much as this tool. Flatness is judged by time: its floor,
-    # the import floor, does not depend on the history.
+    # would measure git as much as this tool. Flatness is judged by time, from 1x and 4x
+    # timed in pairs: its floor, the import floor, does not depend on the history.
     if spec.scaling == "flat":
         first, last = medians[0], medians[-1]
-        flat = last / first if first and last else None
+        # Judged from 1x and 4x timed in pairs (paired_flatness) where there are pairs.
+        flat = paired if paired is not None else last / first if first and last else None
         verdict["flatness"] = flat
+        verdict["flatness_by_medians"] = last / first if first and last else None
         verdict["flatness_by_ratio"] = ratios[-1] / ratios[0] if ratios[0] and ratios[-1] else None
         if flat is None or flat > FLAT_BUDGET:
             failed.append("flat")
@@ -742,10 +774,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             floors[group.label], results[group.label] = bench_group(
                 launcher, group, runs if group.factor == 1 else growth_runs, failures
             )
+        flatness = paired_flatness(launcher, groups[0], groups[-1], runs)
     finally:
         launcher.close()
     summary = {
-        spec.key: judge(spec, {g.label: results[g.label][spec.key] for g in groups}, groups)
+        spec.key: judge(
+            spec,
+            {g.label: results[g.label][spec.key] for g in groups},
+            groups,
+            flatness.get(spec.key),
+        )
         for spec in SPECS
     }
     info = machine()
