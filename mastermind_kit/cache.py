@@ -37,12 +37,6 @@ def digest(parts: Iterable[str]) -> str:
     return hasher.hexdigest()
 
 
-def blob_id(data: bytes) -> str:
-    """The id git gives a file with this content (so a key part is the same whether git
-    told it or the file was read)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
-
-
 class Cache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder

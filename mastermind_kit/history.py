@@ -108,7 +108,7 @@ def known_blobs(root: Path, pathspecs: Sequence[str]) -> dict[str, str] | None:
         return {}
     listed, changed = _quick_pair(
         root,
-        ["ls-files", "--stage", "-z", "--", *pathspecs],
+        ["ls-files", "--stage", "-v", "-z", "--", *pathspecs],
         ["diff-files", "--name-only", "--relative", "-z", "--", *pathspecs],
     )
     if listed is None or changed is None:
@@ -118,8 +118,17 @@ def known_blobs(root: Path, pathspecs: Sequence[str]) -> dict[str, str] | None:
     for entry in listed.split("\0"):
         meta, _, path = entry.partition("\t")
         fields = meta.split(" ")
-        if len(fields) == 3 and fields[0] in _REGULAR and fields[2] == "0" and path not in dirty:
-            blobs[path] = fields[1]
+        # "H <mode> <blob> <stage>": only tag H is a file git really compares with the
+        # work tree (lowercase: assume-unchanged; S: skip-worktree; git takes those
+        # on trust, so their index blob may not be what is on disk).
+        if (
+            len(fields) == 4
+            and fields[0] == "H"
+            and fields[1] in _REGULAR
+            and fields[3] == "0"
+            and path not in dirty
+        ):
+            blobs[path] = fields[2]
     return blobs
 
 
@@ -386,11 +395,11 @@ def read(root: Path, *, signatures: bool = False) -> History:
         "--no-color",
         f"--format={fmt}",
         "HEAD",
-        # A group in a folder of a larger repo reads that folder's history only. At the
-        # top no pathspec is given: every commit is listed (none is simplified away,
-        # not even an empty one or a merge that kept one side whole), and git spares
-        # the path filtering, a third of the time on a ten-year history.
-        *(["--", "."] if prefix else []),
+        # The group's folder (the repo's top or a folder in it), with git's default
+        # history simplification, the same wherever the group stands: a side branch
+        # that a merge discarded whole is not what happened.
+        "--",
+        ".",
     ]
     with tempfile.TemporaryFile() as errors:
         try:

@@ -16,6 +16,8 @@ line and column.
 
 from __future__ import annotations
 
+import hashlib
+import math
 import os
 import re
 import stat
@@ -53,6 +55,14 @@ class _Resolving(_Loader):
                     _RESOLVED[value] = tag
             return tag
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
+
+def _usable_number(value: float | int) -> bool:
+    """True for a number that arithmetic can use: a float can hold it, and it is finite."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 _RESOLVED: dict[str, str] = {}
@@ -118,6 +128,7 @@ class Document:
     flow: set[JSONPath] = field(default_factory=set)  # mappings/sequences in flow style
     had_bom: bool = False
     had_crlf: bool = False
+    blob: str = ""  # git's id for the bytes read (blob_id), when read from a file
 
     def pos(self, path: JSONPath) -> Pos:
         """The nearest known position of ``path`` (walking up to its parents)."""
@@ -134,8 +145,14 @@ class Document:
         return self.pos(path).line
 
 
-def read_text(path: Path, *, display: Path | None = None) -> tuple[str, bool, bool]:
-    """Read a file as UTF-8 text; return (text with LF line ends, had BOM, had CRLF)."""
+def blob_id(data: bytes) -> str:
+    """The id git gives a file with this content."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def read_text(path: Path, *, display: Path | None = None) -> tuple[str, bool, bool, str]:
+    """Read a file as UTF-8 text; return (text with LF line ends, had BOM, had CRLF, the
+    blob id of the bytes read: what was parsed, for a cache to check its key against)."""
     shown = display or path
     try:
         info = os.stat(path)
@@ -178,7 +195,7 @@ def read_text(path: Path, *, display: Path | None = None) -> tuple[str, bool, bo
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise InputError("file contains a NUL byte", path=shown, line=line, rule="encoding")
-    return text, had_bom, had_crlf
+    return text, had_bom, had_crlf, blob_id(raw)
 
 
 def _check_conflicts(text: str, shown: Path) -> None:
@@ -195,8 +212,10 @@ def _check_conflicts(text: str, shown: Path) -> None:
 def load_yaml_file(path: Path, *, display: Path | None = None) -> Document:
     """Load a plain YAML file (``mastermind.yaml``)."""
     shown = display or path
-    text, had_bom, had_crlf = read_text(path, display=shown)
-    return parse_yaml(text, shown, had_bom=had_bom, had_crlf=had_crlf)
+    text, had_bom, had_crlf, blob = read_text(path, display=shown)
+    doc = parse_yaml(text, shown, had_bom=had_bom, had_crlf=had_crlf)
+    doc.blob = blob
+    return doc
 
 
 def parse_yaml(
@@ -214,8 +233,10 @@ def parse_yaml(
 def load_front_matter(path: Path, *, display: Path | None = None) -> Document:
     """Load a Markdown file that starts with YAML front matter between ``---`` lines."""
     shown = display or path
-    text, had_bom, had_crlf = read_text(path, display=shown)
-    return parse_front_matter(text, shown, had_bom=had_bom, had_crlf=had_crlf)
+    text, had_bom, had_crlf, blob = read_text(path, display=shown)
+    doc = parse_front_matter(text, shown, had_bom=had_bom, had_crlf=had_crlf)
+    doc.blob = blob
+    return doc
 
 
 def parse_front_matter(
@@ -482,6 +503,12 @@ class _Builder:
                 value = getattr(self.constructor, f"construct_yaml_{kind}")(node)
             except (ValueError, yaml.YAMLError):
                 raise self.fail(node, f"cannot read {raw!r} as a {kind}") from None
+            if kind != "bool" and not _usable_number(value):
+                raise self.fail(
+                    node,
+                    f"{raw[:40]!r} is not a number this tool can use "
+                    "(infinite, not a number, or beyond 1e308)",
+                )
             if kind == "bool":
                 if raw.lower() not in ("true", "false"):
                     self.doc.surprises[path] = Surprise(raw, value, "bool")

@@ -37,7 +37,11 @@ __all__ = [
 
 # \Z, not $: "$" also matches before a final newline, and these guard paths.
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
-COMMITMENT_ID = re.compile(r"(\d{4}-\d{2}-\d{2})/([a-z0-9][a-z0-9-]*)/([1-9]\d*)\Z")
+# [0-9], not \d (which takes any Unicode digit); at most six digits for the number, which
+# Python could otherwise be asked to read from thousands of digits.
+COMMITMENT_ID = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})/([a-z0-9][a-z0-9-]{0,39})/([1-9][0-9]{0,5})\Z"
+)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 STATUSES = ("done", "partial", "missed", "dropped")
 

@@ -27,16 +27,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mastermind_kit import schedule
-from mastermind_kit.cache import Cache, blob_id, digest
+from mastermind_kit.cache import Cache, digest
 from mastermind_kit.errors import UsageError
 from mastermind_kit.history import known_blobs
+from mastermind_kit.load import MAX_BYTES, blob_id
 from mastermind_kit.model import AgendaRecord, Group, Note, Profile, Skipped, date_of
-from mastermind_kit.repo import MEETINGS, GroupRepo, Loaded, bulk_reading
+from mastermind_kit.repo import AGENDA, MEETINGS, GroupRepo, Loaded, bulk_reading
 
 __all__ = [
     "ROTATION_WINDOW",
@@ -241,21 +243,21 @@ def _carry(
     from mastermind_kit import ledger
 
     key = None
-    if cache.folder is not None:
-        ids = _content_ids(repo, paths, known)
-        if ids is not None:
-            key = digest(["carry", _config_key(repo), member, meeting.isoformat(), *ids])
-            stored = cache.get(f"carry-{member}", key)
-            if stored is not None:
-                try:
-                    return (
-                        ledger.CarryOver.from_json(member, stored["carry"]),
-                        [_skipped_from_json(s) for s in stored["skipped"]],
-                    )
-                except (KeyError, TypeError, ValueError, IndexError):
-                    pass  # written by another version: computed afresh below
+    ids = _content_ids(repo, paths, known) if cache.folder is not None else None
+    if ids is not None:
+        key = digest(["carry", _config_key(repo), member, meeting.isoformat(), *_parts(ids)])
+        stored = cache.get(f"carry-{member}", key)
+        if stored is not None:
+            try:
+                return (
+                    ledger.CarryOver.from_json(member, stored["carry"]),
+                    [_skipped_from_json(s) for s in stored["skipped"]],
+                )
+            except (KeyError, TypeError, ValueError, IndexError):
+                pass  # written by another version: computed afresh below
     notes: list[Note] = []
     skipped: list[Skipped] = []
+    parsed: dict[str, str | None] = {}
     with bulk_reading():
         for rel in paths:
             note, loaded = repo.note_at(repo.root / rel)
@@ -263,9 +265,10 @@ def _carry(
                 notes.append(note)
             else:
                 skipped.append(skipped_from(loaded, "note"))
+            parsed[rel] = _parsed_blob(loaded)
             loaded.compact()
     carry = ledger.carry_over(group, member, notes, meeting)
-    if key is not None:
+    if key is not None and ids is not None and _same(ids, parsed):
         cache.put(
             f"carry-{member}",
             key,
@@ -344,31 +347,35 @@ def _rotation(
     repo: GroupRepo, group: Group, window: list[dt.date]
 ) -> tuple[dict[dt.date, list[str]], dict[dt.date, list[Attended]], list[Skipped]]:
     cache = Cache.for_repo(repo.root)
-    files = [
-        f"{MEETINGS}/{day}/{path.name}"
+    names = [AGENDA, *(f"{m.id}.md" for m in group.members)]
+    files = [  # what the rotation may read: agendas, and the notes of the members
+        f"{MEETINGS}/{day}/{name}"
         for day in window
-        if os.path.isdir(folder := repo.meeting_dir(day))
-        for path in sorted(folder.iterdir())
-        if path.name.endswith(".md")
+        for name in names
+        if os.path.lexists(os.path.join(repo.root, MEETINGS, str(day), name))
     ]
     key = None
+    ids = None
     if cache.folder is not None:
         known = known_blobs(repo.root, [f"{MEETINGS}/{day}/" for day in window]) or {}
         ids = _content_ids(repo, files, known)
-        if ids is not None:
-            key = digest(["rotation", _config_key(repo), *map(str, window), *ids])
-            stored = cache.get("rotation", key)
-            if stored is not None:
-                try:
-                    return _rotation_from_json(stored)
-                except (KeyError, TypeError, ValueError):
-                    pass
+    if ids is not None:
+        key = digest(["rotation", _config_key(repo), *map(str, window), *_parts(ids)])
+        stored = cache.get("rotation", key)
+        if stored is not None:
+            try:
+                return _rotation_from_json(stored)
+            except (KeyError, TypeError, ValueError):
+                pass
     records: dict[dt.date, list[str]] = {}
     attended: dict[dt.date, list[Attended]] = {}
     skipped: list[Skipped] = []
+    parsed: dict[str, str | None] = {}
     for day in window:
         path = repo.agenda_path(day)
         record = _agenda(repo, path, skipped) if os.path.lexists(path) else None
+        if os.path.lexists(path):
+            parsed[f"{MEETINGS}/{day}/{AGENDA}"] = _parsed_blob(repo.agenda_at(path)[1])
         if record is not None and record.hot_seats is not None:
             records[day] = list(record.hot_seats)
             continue
@@ -378,13 +385,14 @@ def _rotation(
             if not os.path.lexists(note_path):
                 continue
             note, loaded = repo.note_at(note_path)
+            parsed[f"{MEETINGS}/{day}/{member.id}.md"] = _parsed_blob(loaded)
             if note is None:
                 skipped.append(skipped_from(loaded, "note"))
                 continue
             came.append(Attended(member.id, note.hot_seat))
         attended[day] = came
     result = (records, attended, skipped)
-    if key is not None:
+    if key is not None and ids is not None and _same(ids, parsed):
         cache.put("rotation", key, _rotation_to_json(*result))
     return result
 
@@ -422,24 +430,43 @@ def _config_key(repo: GroupRepo) -> str:
     return blob_id(doc.text.encode("utf-8"))
 
 
-def _content_ids(repo: GroupRepo, paths: list[str], known: dict[str, str]) -> list[str] | None:
-    """``path:id`` for each file (relative to the root), the id naming its content: the
-    blob id git vouches for (``known``), else the blob id of the bytes read here. None
-    when some file cannot be named by its content (a symlink, a file outside the repo,
-    unreadable): then nothing is cached."""
-    ids = []
+def _content_ids(repo: GroupRepo, paths: list[str], known: dict[str, str]) -> dict[str, str] | None:
+    """Each file's (relative to the root) content id: the blob id git vouches for
+    (``known``), else the blob id of its bytes. None when some file cannot be named by
+    its content (a symlink, outside the repo, not a regular file, too large to be a
+    group file, unreadable): then nothing is cached."""
+    ids: dict[str, str] = {}
     for rel in paths:
         blob = known.get(rel)
         if blob is None:
             path = repo.root / rel
-            if path.is_symlink() or not repo.is_inside(path) or not path.is_file():
-                return None
             try:
+                info = os.lstat(path)
+                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+                    return None
+                if not repo.is_inside(path):
+                    return None
                 blob = blob_id(path.read_bytes())
             except OSError:
                 return None
-        ids.append(f"{rel}:{blob}")
+        ids[rel] = blob
     return ids
+
+
+def _parts(ids: dict[str, str]) -> list[str]:
+    return [f"{rel}:{blob}" for rel, blob in ids.items()]
+
+
+def _parsed_blob(loaded: Loaded) -> str | None:
+    return loaded.doc.blob or None if loaded.doc is not None else None
+
+
+def _same(ids: dict[str, str], parsed: dict[str, str | None]) -> bool:
+    """True when every file the value was computed from is the one its key names: a file
+    changed between the key and the reading (or a file that could not be parsed, whose
+    bytes are unknown) keeps the value out of the cache, so a key never names a value
+    computed from other content."""
+    return all(blob is not None and ids.get(rel) == blob for rel, blob in parsed.items())
 
 
 def _skipped_from_json(data: dict[str, Any]) -> Skipped:

@@ -250,3 +250,17 @@ def test_fast_import_writes_a_whole_history(tmp_path: Path, group: Path) -> None
     with pytest.raises(history.GitError, match="fast-import failed"):
         history.fast_import(target, b"nonsense\n")
     assert history.commit_count(group) == 0  # not a repo at all
+
+
+def test_a_side_branch_discarded_by_its_merge_is_not_what_happened(git_group: Path) -> None:
+    path = "meetings/2026-12-01/alice.md"
+    build_tree(git_group, {path: note_text("alice", "2026-12-01")})
+    commit(git_group, "alice", when="2026-11-30T10:00:00+01:00", author=ALICE)
+    git(git_group, "checkout", "-q", "-b", "side")
+    git(git_group, "rm", "-q", path)
+    commit(git_group, "delete", when="2026-12-02T10:00:00+01:00", author=BOB)
+    git(git_group, "checkout", "-q", "main")
+    git(git_group, "merge", "-q", "-s", "ours", "--no-edit", "side")
+    found = history.read(git_group)
+    assert found.file(path) is not None and not found.removed
+    assert found.first_committed(path) == when("2026-11-30T10:00:00+01:00")

@@ -207,3 +207,51 @@ def test_a_remembered_render_needs_no_jinja2_and_follows_its_input(
         agenda()
     monkeypatch.delitem(sys.modules, "jinja2")
     assert "A clear plan" in agenda()
+
+
+def test_a_file_git_takes_on_trust_is_read_not_trusted(repo: Path, run_main) -> None:
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+    path = "meetings/2026-12-15/alice.md"
+    for flag in ("--assume-unchanged", "--skip-worktree"):
+        git(repo, "update-index", flag, path)
+        build_tree(
+            repo,
+            {
+                path: note(
+                    "alice", "2026-12-15", "report:\n  - {id: 2026-12-01/alice/2, status: done}\n"
+                )
+            },
+        )
+        assert owed(run_main, repo) == ["2026-12-01/alice/1"]
+        git(repo, "update-index", flag.replace("--", "--no-"), path)
+        git(repo, "checkout", "--", path)
+        assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+
+
+def test_a_value_is_never_stored_under_a_key_for_other_content(
+    repo: Path, run_main, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key is made before the notes are read; if a note changes in between (here:
+    git names an older blob than the one read), the answer is given but not kept."""
+    from mastermind_kit import history, read
+
+    real = history.known_blobs
+
+    def racing(root: Path, pathspecs: list[str]) -> dict[str, str] | None:
+        found = real(root, pathspecs) or {}
+        return {path: "0" * 40 for path in found}
+
+    monkeypatch.setattr(read, "known_blobs", racing)
+    assert owed(run_main, repo) == ["2026-12-01/alice/2"]
+    assert not (repo / CACHE).exists()
+
+
+def test_an_oversized_untracked_note_is_skipped_not_read_into_memory(repo: Path, run_main) -> None:
+    big = repo / "meetings/2026-12-15/alice.md"
+    with open(big, "r+b") as handle:
+        handle.truncate(3 * 1024 * 1024)  # sparse: three MiB that were never written
+    code, out, err = run_main(
+        "-C", str(repo), "status", "--member", "alice", "--today", TODAY, "--format", "json"
+    )
+    assert code == 0 and "skipped: file is 3.0 MiB" in err
+    assert json.loads(out)["to_report"] == ["2026-12-01/alice/1", "2026-12-01/alice/2"]

@@ -265,3 +265,33 @@ def test_commits_made_by_hand_are_read_the_same_way(git_group: Path, run_main) -
     assert json.loads(out)["to_report"] == ["2026-12-01/alice/1"]
     code, out, err = run_main("-C", str(git_group), "agenda", "--today", "2026-12-10")
     assert code == 0 and len(_skipped_lines(err)) == 1
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "commitments:\n  - {id: 2026-12-01/alice/" + "9" * 5000 + ", text: x}\n",
+        "results: {arr: " + "9" * 400 + "}\n",
+        "results: {arr: .inf}\n",
+        "report:\n  - {id: 2026-11-17/alice/" + "9" * 5000 + ", status: done}\n",
+    ],
+)
+def test_numbers_python_cannot_hold_are_findings_not_tracebacks(
+    group: Path, run_main, front: str
+) -> None:
+    build_tree(
+        group,
+        {"meetings/2026-12-01/alice.md": f"---\nmember: alice\nmeeting: 2026-12-01\n{front}---\n"},
+    )
+    code, out, err = run_main("-C", str(group), "check")
+    assert code == 1 and "meetings/2026-12-01/alice.md:" in out and "Traceback" not in err
+    for args in (
+        ["summary"],
+        ["agenda"],
+        ["schedule"],
+        ["status", "--member", "alice"],
+        ["prep", "--member", "alice", "--stdout"],
+    ):
+        code, _, err = run_main("-C", str(group), *args, "--today", "2026-12-10")
+        assert code == 0, (args, err)
+        assert "Traceback" not in err
