@@ -336,30 +336,70 @@ def _probe(root: Path) -> tuple[str, list[str]] | None:
 
 
 def read(root: Path, *, signatures: bool = False) -> History:
-    """Read the whole history of the group at ``root`` in one streaming ``git log``.
+    """Read the whole history of the group at ``root`` in one ``git log``.
 
     Never raises for the states a group repo can be in (not a repo, no commits, shallow,
     detached HEAD): it returns what can be known and says the rest in ``warnings``.
     """
+    return start(root, signatures=signatures).result()
+
+
+class PendingLog:
+    """A ``git log`` started in the background, writing to a temporary file: the caller
+    reads the group's files on one core while git walks the history on another, and
+    ``result()`` then parses what git wrote."""
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+        self.process: subprocess.Popen[bytes] | None = None
+        self.output: IO[bytes] | None = None
+        self.errors: IO[bytes] | None = None
+        self.prefix = ""
+        self.boundary: set[str] = set()
+
+    def result(self) -> History:
+        history = self.history
+        if self.process is None or self.output is None or self.errors is None:
+            return history
+        try:
+            code = self.process.wait()
+            if code != 0:
+                self.errors.seek(0)
+                message = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+                raise GitError(f"git log failed: {message[-1] if message else f'exit {code}'}")
+            self.output.seek(0)
+            builder = _Builder(history, self.prefix, self.boundary, history.signatures)
+            for token in _tokens(self.output):
+                builder.feed(token)
+        finally:
+            self.output.close()
+            self.errors.close()
+            self.process = None
+        return history
+
+
+def start(root: Path, *, signatures: bool = False) -> PendingLog:
+    """Start reading the history of the group at ``root`` (see ``read``)."""
     history = History(root=root, signatures=signatures)
+    pending = PendingLog(history)
     probed = _probe(root)
     if probed is None:
         history.warnings.append("git is not installed: no history, so no preparation times")
-        return history
+        return pending
     state, lines = probed
     if state == "not-repo":
         history.warnings.append(
             f"{root} is not a git repository: no history, so no preparation times "
             "and nothing to audit"
         )
-        return history
+        return pending
     if lines[0] != "true":
         history.warnings.append(f"{root} is not inside a git work tree: no history read")
-        return history
+        return pending
     history.available = True
     if state == "empty":
         history.warnings.append("the repository has no commits yet: no preparation times")
-        return history
+        return pending
     prefix = lines[1]
     history.shallow = lines[2] == "true"
     history.detached = lines[4] == "HEAD"
@@ -401,26 +441,18 @@ def read(root: Path, *, signatures: bool = False) -> History:
         "--",
         ".",
     ]
-    with tempfile.TemporaryFile() as errors:
-        try:
-            process = subprocess.Popen(
-                args, cwd=root, env=_env(), stdout=subprocess.PIPE, stderr=errors
-            )
-        except FileNotFoundError:
-            history.available = False
-            history.warnings.append("git is not installed: no history")
-            return history
-        assert process.stdout is not None
-        builder = _Builder(history, prefix, boundary, signatures)
-        for token in _tokens(process.stdout):
-            builder.feed(token)
-        process.stdout.close()
-        code = process.wait()
-        if code != 0:
-            errors.seek(0)
-            message = errors.read().decode("utf-8", "replace").strip().splitlines()
-            raise GitError(f"git log failed: {message[-1] if message else f'exit {code}'}")
-    return history
+    output, errors = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 - closed by PendingLog.result
+    try:
+        pending.process = subprocess.Popen(args, cwd=root, env=_env(), stdout=output, stderr=errors)
+    except FileNotFoundError:
+        output.close()
+        errors.close()
+        history.available = False
+        history.warnings.append("git is not installed: no history")
+        return pending
+    pending.output, pending.errors = output, errors
+    pending.prefix, pending.boundary = prefix, boundary
+    return pending
 
 
 def _tokens(stream: IO[bytes]) -> Iterator[str]:

@@ -115,9 +115,13 @@ def whoami(repo: GroupRepo, group: Group, member: str | None) -> str:
 
 
 def read_group(repo: GroupRepo, *, history: bool = False) -> Workspace:
-    """Every usable file of the group; with ``history``, one pass over its git log."""
+    """Every usable file of the group; with ``history``, one pass over its git log (run
+    while the files are read: git on one core, the reading on the other)."""
     group = repo.group
     repo.forget_shapes()
+    from mastermind_kit import history as git_history
+
+    pending = git_history.start(repo.root) if history else None
     skipped: list[Skipped] = []
     profiles: dict[str, Profile] = {}
     for member in group.members:
@@ -147,11 +151,9 @@ def read_group(repo: GroupRepo, *, history: bool = False) -> Workspace:
             agendas[record.meeting] = record
     notes.sort(key=lambda n: (n.meeting, n.member))
     found = None
-    if history:
-        from mastermind_kit import history as git_history
-
+    if pending is not None:
         with bulk_reading():
-            found = git_history.read(repo.root)
+            found = pending.result()
     return Workspace(repo, group, profiles, notes, agendas, _sorted(skipped), found)
 
 

@@ -396,35 +396,15 @@ class GroupRepo:
         shown = self.rel(path)
         _, day, ident = self.classify(path)
         if day is None:
-            return None, Loaded(
+            return None, _misplaced(
                 shown,
-                None,
-                [
-                    Finding(
-                        str(shown),
-                        1,
-                        1,
-                        ERROR,
-                        "path",
-                        f"'{path.parent.name}' is not a meeting date: notes live in "
-                        "meetings/<YYYY-MM-DD>/<member>.md",
-                    )
-                ],
+                "path",
+                f"'{path.parent.name}' is not a meeting date: notes live in "
+                "meetings/<YYYY-MM-DD>/<member>.md",
             )
         if not ident or not is_slug(ident):
-            return None, Loaded(
-                shown,
-                None,
-                [
-                    Finding(
-                        str(shown),
-                        1,
-                        1,
-                        ERROR,
-                        "bad-id",
-                        f"'{ident}' is not a valid member id (notes are named <member>.md)",
-                    )
-                ],
+            return None, _misplaced(
+                shown, "bad-id", f"'{ident}' is not a valid member id (notes are named <member>.md)"
             )
         loaded = self._read(path, "note")
         if not loaded.ok or loaded.doc is None:
@@ -511,6 +491,11 @@ class GroupRepo:
                 note = self.note_at(path)[0]
                 self._commitments[key] = frozenset(c.id for c in note.commitments) if note else True
         return self._commitments[key]
+
+
+def _misplaced(shown: Path, rule: str, message: str) -> Loaded:
+    """A file whose name or folder already says it cannot be a note: not read at all."""
+    return Loaded(shown, None, [Finding(str(shown), 1, 1, ERROR, rule, message)])
 
 
 def _starts_with_front_matter(path: Path) -> bool:
