@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from mastermind_kit import schedule, schema
 from mastermind_kit.cache import Cache, Memo, digest
@@ -387,10 +388,7 @@ class GroupRepo:
 
     def note_at(self, path: Path) -> tuple[Note | None, Loaded]:
         """A note and its findings; the model is None when the note has an error."""
-        key = os.path.normpath(path.absolute())
-        if key not in self._notes:
-            self._notes[key] = self._note(path)
-        return self._notes[key]
+        return _once(self._notes, path, self._note)
 
     def _note(self, path: Path) -> tuple[Note | None, Loaded]:
         shown = self.rel(path)
@@ -416,10 +414,7 @@ class GroupRepo:
     def agenda_at(self, path: Path) -> tuple[AgendaRecord | None, Loaded]:
         """A meeting's agenda.md: its hot-seat record and findings. An agenda written by
         hand without front matter is a plain page: a record with no hot seats."""
-        key = os.path.normpath(path.absolute())
-        if key not in self._agendas:
-            self._agendas[key] = self._agenda(path)
-        return self._agendas[key]
+        return _once(self._agendas, path, self._agenda)
 
     def _agenda(self, path: Path) -> tuple[AgendaRecord | None, Loaded]:
         shown = self.rel(path)
@@ -491,6 +486,17 @@ class GroupRepo:
                 note = self.note_at(path)[0]
                 self._commitments[key] = frozenset(c.id for c in note.commitments) if note else True
         return self._commitments[key]
+
+
+_T = TypeVar("_T")
+
+
+def _once(read: dict[str, _T], path: Path, make: Callable[[Path], _T]) -> _T:
+    """Each file is read once per command, whatever path it is asked for by."""
+    key = os.path.normpath(path.absolute())
+    if key not in read:
+        read[key] = make(path)
+    return read[key]
 
 
 def _misplaced(shown: Path, rule: str, message: str) -> Loaded:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_init import ARGS
 
 from conftest import build_tree
 
@@ -53,24 +54,7 @@ def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def new_group(tmp_path: Path, run_main) -> Path:
-    code, _, err = run_main(
-        "init",
-        str(tmp_path / "g"),
-        "--name",
-        "Test Group",
-        "--cadence",
-        "biweekly",
-        "--first-meeting",
-        "2026-12-01",
-        "--time",
-        "18:00",
-        "--timezone",
-        "Europe/Berlin",
-        "--member",
-        "alice:Alice:alice@example.org",
-        "--member",
-        "bob:Bob:bob@example.org",
-    )
+    code, _, err = run_main("init", str(tmp_path / "g"), *ARGS)
     assert code == 0, err
     return tmp_path / "g"
 
