@@ -216,8 +216,8 @@ def read_member(repo: GroupRepo, member: str, meeting: dt.date) -> MemberView:
         if note is None:
             skipped.append(skipped_from(loaded, "note"))
     cache = Cache.for_repo(repo.root)
-    # What git vouches for (one process): which notes are there unchanged, and their
-    # content ids, so neither needs a look at the disk.
+    # What git vouches for (two processes at once): which notes are there unchanged,
+    # and their content ids, so neither needs a look at the disk.
     known = (
         (known_blobs(repo.root, [f"{MEETINGS}/*/{member}.md"]) or {})
         if cache.folder is not None
