@@ -349,16 +349,16 @@ def _rotation(
     repo: GroupRepo, group: Group, window: list[dt.date]
 ) -> tuple[dict[dt.date, list[str]], dict[dt.date, list[Attended]], list[Skipped]]:
     cache = Cache.for_repo(repo.root)
-    names = [AGENDA, *(f"{m.id}.md" for m in group.members)]
-    files = [  # what the rotation may read: agendas, and the notes of the members
-        f"{MEETINGS}/{day}/{name}"
-        for day in window
-        for name in names
-        if os.path.lexists(os.path.join(repo.root, MEETINGS, str(day), name))
-    ]
     key = None
     ids = None
     if cache.folder is not None:
+        names = [AGENDA, *(f"{m.id}.md" for m in group.members)]
+        files = [  # what the rotation may read: agendas, and the notes of the members
+            f"{MEETINGS}/{day}/{name}"
+            for day in window
+            for name in names
+            if os.path.lexists(os.path.join(repo.root, MEETINGS, str(day), name))
+        ]
         known = known_blobs(repo.root, [f"{MEETINGS}/{day}/" for day in window]) or {}
         ids = _content_ids(repo, files, known)
     if ids is not None:

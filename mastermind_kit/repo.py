@@ -261,16 +261,6 @@ class GroupRepo:
             return []
         return sorted(p for p in folder.iterdir() if p.is_dir())
 
-    def meeting_days(self) -> list[dt.date]:
-        """The dates that have a folder under ``meetings/`` (named YYYY-MM-DD), in order."""
-        folder = self.root / MEETINGS
-        try:
-            with os.scandir(folder) as entries:
-                names = [e.name for e in entries]
-        except OSError:
-            return []
-        return sorted(d for name in names if (d := parse_date(name)) is not None)
-
     def note_paths(self) -> Iterator[Path]:
         for folder in self.meeting_dirs():
             with os.scandir(folder) as entries:
