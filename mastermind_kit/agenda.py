@@ -27,15 +27,12 @@ is never replaced without ``force``.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mastermind_kit import schedule
-from mastermind_kit.errors import ExistsError
 from mastermind_kit.model import Group, MemberEntry, Note
 from mastermind_kit.read import MeetingView
 from mastermind_kit.repo import GroupRepo
@@ -44,7 +41,6 @@ TEMPLATE = "agenda.md.j2"
 ROUND_MINUTES_PER_MEMBER = 2
 ROUND_MIN_MINUTES = 5
 CLOSE_MINUTES = 5
-_GENERATED = re.compile(r'^generated: "sha256:([0-9a-f]{64})"')
 
 
 @dataclass
@@ -182,6 +178,24 @@ def hot_seat_history(view: MeetingView) -> dict[str, dt.date]:
     return last
 
 
+def held_seats(view: MeetingView) -> tuple[list[str], bool]:
+    """Who had the hot seat at ``view.meeting`` (a meeting that took place), in order,
+    and whether that is recorded: the meeting's own agenda's ``hot_seats`` where it has
+    them (True), else the agenda this module would have made for the members who came
+    (False), the same replay the rotation uses."""
+    record = view.record
+    if record is not None and record.hot_seats is not None:
+        return list(record.hot_seats), True
+    members = {m.id: m for m in view.group.members}
+    came = [
+        (members[member], note.hot_seat, note)
+        for member, note in view.notes.items()
+        if member in members
+    ]
+    plan = _plan(view.group, view.meeting, hot_seat_history(view), came, [])
+    return plan.hot_seats, False
+
+
 def _plan(
     group: Group,
     meeting: dt.date,
@@ -306,65 +320,26 @@ def markdown_body(agenda: Agenda, *, group_root: Path | None = None) -> str:
 
 def document(agenda: Agenda, body: str) -> str:
     """agenda.md: the rotation record in front matter, a content hash, then ``body``."""
+    from mastermind_kit import generated
+
     ids = ", ".join(_quote(s.id) for s in agenda.order)
     seats = ", ".join(_quote(m) for m in agenda.hot_seats)
     head = (
-        "---\n"
         f"meeting: {agenda.meeting.isoformat()}\n"
         f"hot_seat_order: [{ids}]\n"
         f"hot_seats: [{seats}]  # who has the hot seat; if the meeting ran differently, "
         "edit this: the next agenda's rotation reads it\n"
     )
-    rest = "---\n" + body
-    digest = _digest(head + rest)
-    marker = (
-        f'generated: "sha256:{digest}"  # by mastermind agenda; after any edit, '
-        "--write no longer replaces this file without --force\n"
-    )
-    return head + marker + rest
-
-
-def is_generated(text: str) -> bool:
-    """True when ``text`` is an agenda exactly as ``document`` wrote it (line ends aside:
-    a checkout with CRLF line ends is not a hand edit)."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    for i, line in enumerate(lines[1:], start=1):
-        if line.rstrip() == "---":
-            return False  # end of the front matter: no marker
-        match = _GENERATED.match(line)
-        if match:
-            rest = "\n".join(lines[:i] + lines[i + 1 :])
-            return _digest(rest) == match.group(1)
-    return False
+    return generated.document(head, body, command="mastermind agenda")
 
 
 def write(repo: GroupRepo, agenda: Agenda, text: str, *, force: bool = False) -> str:
-    """Save agenda.md; returns "written", "unchanged", "replaced" or "replaced (backup
-    kept)". A generated agenda is replaced; a hand-edited one only with ``force``."""
-    from mastermind_kit.fsutil import atomic_write, write_new
+    """Save agenda.md (see ``generated.write``): a generated agenda is replaced, a
+    hand-edited one only with ``force``."""
+    from mastermind_kit import generated
 
     path = repo.agenda_path(agenda.meeting)
-    if not path.exists() and not path.is_symlink():
-        write_new(path, text)
-        return "written"
-    if path.is_file() and not path.is_symlink():
-        current = path.read_bytes()
-        if current == text.encode("utf-8"):
-            return "unchanged"
-        if is_generated(current.decode("utf-8", errors="replace")):
-            atomic_write(path, text)
-            return "replaced"
-    if not force:
-        raise ExistsError(
-            f"{repo.rel(path)} was edited by hand; nothing was written",
-            hint="use --force to replace it (a .bak copy is kept)",
-        )
-    write_new(path, text, force=True)
-    return "replaced (backup kept)"
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return generated.write(path, text, shown=repo.rel(path), force=force)
 
 
 def _quote(member_id: str) -> str:

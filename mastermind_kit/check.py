@@ -87,7 +87,12 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
     group = repo.group
     if whole:
         repo.forget_shapes()
-        targets = [*repo.profile_paths(), *repo.note_paths(), *repo.agenda_paths()]
+        targets = [
+            *repo.profile_paths(),
+            *repo.note_paths(),
+            *repo.agenda_paths(),
+            *repo.recap_paths(),
+        ]
         _check_layout(repo, group, report)
     else:
         targets += _also_affected(repo, group, targets, report)
@@ -103,6 +108,8 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
                 repo.note_at(target)[1].compact()  # reported; only its model is asked for again
         elif kind == "agenda":
             report.extend(repo.agenda_at(target)[1].findings)
+        elif kind == "recap":
+            report.extend(repo.recap_at(target).findings)
     if repo.progress is not None and whole:
         repo.progress(len(targets), len(targets))
     return _sorted(report)

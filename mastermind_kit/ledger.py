@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -42,9 +43,12 @@ __all__ = [
     "MemberLedger",
     "Owed",
     "build",
+    "by_quarter",
     "carry_over",
     "fates",
     "forecast",
+    "forecast_line",
+    "progress_percent",
 ]
 
 
@@ -99,6 +103,8 @@ DEFINITIONS: dict[str, str] = {
     "percent = (latest - baseline) / (target - baseline) x 100.",
     "forecast": "When the target is reached at the pace of the straight line through the "
     "last 4 results (least squares), or 'not at this pace' when that line does not reach it.",
+    "by_quarter": "Follow-through of the commitments made in each calendar quarter, with "
+    "their fates as of today.",
     "trend": "Follow-through of commitments made in the last 13 weeks up to today (or "
     "--until) against the 13 weeks before.",
     "period": "--since/--until select meetings by date: commitments made at them and the "
@@ -477,18 +483,41 @@ def _goals(profile: Profile | None, notes: list[Note]) -> list[GoalProgress]:
             if (value := n.results.get(goal.id)) is not None and not isinstance(value, bool)
         ]
         latest_at, latest = results[-1] if results else (None, None)
-        percent = None
-        if latest is not None and goal.baseline is not None and goal.target is not None:
-            span = goal.target - goal.baseline
-            percent = round((latest - goal.baseline) / span * 100, 1) if span else None
+        percent = progress_percent(goal, latest)
         progress.append(
             GoalProgress(goal, latest, latest_at, percent, forecast(goal, results), results)
         )
     return progress
 
 
+def progress_percent(goal: Goal, value: float | None) -> float | None:
+    """DEFINITIONS["goal_progress"]: how far ``value`` is from the baseline to the
+    target, in percent (one decimal); None without a value, baseline or target."""
+    if value is None or goal.baseline is None or goal.target is None:
+        return None
+    span = goal.target - goal.baseline
+    if not span:
+        return None
+    try:
+        percent = round((value - goal.baseline) / span * 100, 1)
+    except (OverflowError, ArithmeticError):
+        return None
+    return percent if math.isfinite(percent) else None
+
+
 def forecast(goal: Goal, results: Sequence[tuple[dt.date, float]]) -> str | None:
     """When the straight line through the last few results reaches the target."""
+    found = forecast_line(goal, results)
+    return found if found is None or isinstance(found, str) else found[1][0].isoformat()
+
+
+Segment = tuple[tuple[dt.date, float], tuple[dt.date, float]]
+
+
+def forecast_line(goal: Goal, results: Sequence[tuple[dt.date, float]]) -> str | Segment | None:
+    """DEFINITIONS["forecast"]: "reached", "not at this pace", None (too few results or
+    no target), or the stretch of the pace line from the latest result's date to the
+    day it reaches the target (what a chart draws dashed)."""
     if goal.target is None or not results:
         return None
     target = goal.target
@@ -502,20 +531,45 @@ def forecast(goal: Goal, results: Sequence[tuple[dt.date, float]]) -> str | None
     origin = points[0][0]
     xs = [(day - origin).days for day, _ in points]
     ys = [value for _, value in points]
-    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
-    spread = sum((x - mean_x) ** 2 for x in xs)
-    if spread == 0:
-        return "not at this pace"
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
-    if slope == 0 or (slope > 0) != (target > latest):
-        return "not at this pace"
-    intercept = mean_y - slope * mean_x
-    days = (target - intercept) / slope
     try:
-        reached = origin + dt.timedelta(days=max(days, xs[-1]))
-    except OverflowError:
+        mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+        spread = sum((x - mean_x) ** 2 for x in xs)
+        if spread == 0:
+            return "not at this pace"
+        slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+        if not math.isfinite(slope) or slope == 0 or (slope > 0) != (target > latest):
+            return "not at this pace"
+        intercept = mean_y - slope * mean_x
+        days = max((target - intercept) / slope, xs[-1])
+        reached = origin + dt.timedelta(days=days)
+        now = intercept + slope * xs[-1]
+    except (OverflowError, ArithmeticError, ValueError):
         return "not at this pace"
-    return reached.isoformat()
+    if not math.isfinite(now):
+        return "not at this pace"
+    return (points[-1][0], now), (reached, target)
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+def by_quarter(entries: Iterable[Entry]) -> list[tuple[str, Counts]]:
+    """DEFINITIONS["by_quarter"]: the commitments made in each calendar quarter, oldest
+    first, from the first quarter with one to the last (empty quarters included)."""
+    groups: dict[tuple[int, int], list[Entry]] = {}
+    for entry in entries:
+        day = entry.commitment.meeting
+        groups.setdefault((day.year, (day.month - 1) // 3), []).append(entry)
+    if not groups:
+        return []
+    first, last = min(groups), max(groups)
+    out: list[tuple[str, Counts]] = []
+    year, quarter = first
+    while (year, quarter) <= last:
+        out.append((f"{year} Q{quarter + 1}", Counts.of(groups.get((year, quarter), []))))
+        year, quarter = (year + 1, 0) if quarter == 3 else (year, quarter + 1)
+    return out
 
 
 def _trend(entries: Iterable[Entry], until: dt.date) -> Trend:

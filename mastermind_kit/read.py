@@ -16,6 +16,11 @@ Three ways in, each reading only what its command needs:
   ``status``).
 - ``read_meeting``: one meeting: its notes, and the hot-seat record of the meetings
   before it (``agenda``).
+- ``read_recap``: one meeting as ``read_meeting`` reads it, plus the profiles of its
+  members and the earlier commitments its report-backs name (``recap``).
+
+Pages built from the whole group (``site``) take the same views from a ``Workspace``
+(``Workspace.meeting_view``), so a recap reads the same however it was reached.
 
 What ``read_member`` and ``read_meeting`` take from earlier meetings is memoized in
 ``cache.py`` under a key built from the content of every file it came from (git blob
@@ -37,7 +42,16 @@ from mastermind_kit.cache import Cache, digest
 from mastermind_kit.errors import UsageError
 from mastermind_kit.history import known_blobs
 from mastermind_kit.load import MAX_BYTES, blob_id
-from mastermind_kit.model import AgendaRecord, Group, Note, Profile, Skipped, date_of
+from mastermind_kit.model import (
+    AgendaRecord,
+    Commitment,
+    Group,
+    Note,
+    Profile,
+    Skipped,
+    date_of,
+    split_commitment_id,
+)
 from mastermind_kit.repo import AGENDA, MEETINGS, GroupRepo, Loaded, bulk_reading
 
 __all__ = [
@@ -45,11 +59,14 @@ __all__ = [
     "Attended",
     "MeetingView",
     "MemberView",
+    "RecapView",
     "Workspace",
     "note_text_problem",
     "read_group",
     "read_meeting",
     "read_member",
+    "read_recap",
+    "recap_view",
     "whoami",
 ]
 
@@ -74,9 +91,50 @@ class Workspace:
     agendas: dict[dt.date, AgendaRecord] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)
     history: History | None = None
+    _by_day: dict[dt.date, dict[str, Note]] | None = field(default=None, repr=False)
 
     def notes_of(self, member: str) -> list[Note]:
         return [n for n in self.notes if n.member == member]
+
+    def notes_on(self, meeting: dt.date) -> dict[str, Note]:
+        """Member id -> their usable note for ``meeting``."""
+        if self._by_day is None:
+            self._by_day = {}
+            for note in self.notes:
+                self._by_day.setdefault(note.meeting, {})[note.member] = note
+        return self._by_day.get(meeting, {})
+
+    def meeting_view(self, meeting: dt.date) -> MeetingView:
+        """``meeting`` as ``read_meeting`` would read it, from what is read already."""
+        window = schedule.meetings(self.group, until=meeting - dt.timedelta(days=1))
+        records: dict[dt.date, list[str]] = {}
+        attended: dict[dt.date, list[Attended]] = {}
+        for day in window[-ROTATION_WINDOW:]:
+            record = self.agendas.get(day)
+            if record is not None and record.hot_seats is not None:
+                records[day] = list(record.hot_seats)
+                continue
+            came = self.notes_on(day)
+            attended[day] = [
+                Attended(m.id, came[m.id].hot_seat) for m in self.group.members if m.id in came
+            ]
+        return MeetingView(
+            self.repo,
+            self.group,
+            meeting,
+            dict(self.notes_on(meeting)),
+            records,
+            attended,
+            record=self.agendas.get(meeting),
+        )
+
+    def commitment(self, ref: str) -> Commitment | None:
+        """The commitment with id ``ref``, from the note its id names."""
+        parts = split_commitment_id(ref)
+        if parts is None:
+            return None
+        note = self.notes_on(parts[0]).get(parts[1])
+        return next((c for c in note.commitments if c.id == ref), None) if note else None
 
 
 def skipped_from(loaded: Loaded, kind: str) -> Skipped:
@@ -324,11 +382,14 @@ class MeetingView:
     records: dict[dt.date, list[str]]  # earlier meeting -> hot seats, from its agenda.md
     attended: dict[dt.date, list[Attended]]  # earlier meetings without such a record
     skipped: list[Skipped] = field(default_factory=list)
+    record: AgendaRecord | None = None  # this meeting's own agenda.md, when usable
 
 
 def read_meeting(repo: GroupRepo, meeting: dt.date) -> MeetingView:
     group = repo.group
     skipped: list[Skipped] = []
+    own = repo.agenda_path(meeting)
+    record = _agenda(repo, own, skipped) if os.path.lexists(own) else None
     notes: dict[str, Note] = {}
     for member in group.members:
         path = repo.note_path(meeting, member.id)
@@ -341,8 +402,58 @@ def read_meeting(repo: GroupRepo, meeting: dt.date) -> MeetingView:
     window = schedule.meetings(group, until=meeting - dt.timedelta(days=1))[-ROTATION_WINDOW:]
     records, attended, earlier = _rotation(repo, group, window)
     return MeetingView(
-        repo, group, meeting, notes, records, attended, _sorted([*skipped, *earlier])
+        repo, group, meeting, notes, records, attended, _sorted([*skipped, *earlier]), record
     )
+
+
+@dataclass
+class RecapView:
+    """What ``recap`` needs of one meeting: the meeting (as for its agenda), the
+    profiles of the members who came, and the earlier commitments their notes report
+    on (id -> commitment; a report naming one that cannot be read is not in it)."""
+
+    meeting: MeetingView
+    profiles: dict[str, Profile]
+    commitments: dict[str, Commitment]
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def read_recap(repo: GroupRepo, meeting: dt.date) -> RecapView:
+    view = read_meeting(repo, meeting)
+    skipped = list(view.skipped)
+    profiles: dict[str, Profile] = {}
+    commitments: dict[str, Commitment] = {}
+    for member, note in view.notes.items():
+        profile = _profile(repo, member, skipped)
+        if profile is not None:
+            profiles[member] = profile
+        for report in note.report:
+            parts = split_commitment_id(report.id)
+            if parts is None or parts[1] != member or parts[0] >= meeting:
+                continue  # not the member's own earlier commitment: check says so
+            path = repo.note_path(parts[0], member)
+            if not os.path.lexists(path):
+                continue
+            earlier, loaded = repo.note_at(path)
+            if earlier is None:
+                skipped.append(skipped_from(loaded, "note"))
+                continue
+            for commitment in earlier.commitments:
+                commitments.setdefault(commitment.id, commitment)
+    return RecapView(view, profiles, commitments, _sorted(skipped))
+
+
+def recap_view(workspace: Workspace, meeting: dt.date) -> RecapView:
+    """``read_recap`` from a workspace read already (the site's meeting pages)."""
+    view = workspace.meeting_view(meeting)
+    commitments: dict[str, Commitment] = {}
+    for note in view.notes.values():
+        for report in note.report:
+            found = workspace.commitment(report.id)
+            if found is not None and found.member == note.member and found.meeting < meeting:
+                commitments[report.id] = found
+    profiles = {m: p for m, p in workspace.profiles.items() if m in view.notes}
+    return RecapView(view, profiles, commitments)
 
 
 def _rotation(

@@ -1,7 +1,8 @@
 """A group repo on disk: its layout, and reading one file into the model.
 
 ``GroupRepo`` knows the layout (``mastermind.yaml``, ``members/<id>.md``,
-``meetings/<date>/<id>.md``, ``meetings/<date>/agenda.md``) and validates ids before
+``meetings/<date>/<id>.md``, ``meetings/<date>/agenda.md``, ``recaps/<date>.md``) and
+validates ids before
 they become paths. Reading a file gives its model object and its findings: the file's
 shape (the JSON Schemas) and the rules a file can be judged by on its own, given the
 config (its place on the schedule, its ids, its dates). Those findings are the one
@@ -51,6 +52,7 @@ __all__ = [
     "CONFIG",
     "MEETINGS",
     "MEMBERS",
+    "RECAPS",
     "GroupRepo",
     "Loaded",
     "find_root",
@@ -61,6 +63,7 @@ CONFIG = "mastermind.yaml"
 MEMBERS = "members"
 MEETINGS = "meetings"
 AGENDA = "agenda.md"
+RECAPS = "recaps"
 RESERVED_IDS = frozenset({"agenda"})
 
 
@@ -235,11 +238,17 @@ class GroupRepo:
     def agenda_path(self, meeting: dt.date) -> Path:
         return self.meeting_dir(meeting) / AGENDA
 
+    def recap_path(self, meeting: dt.date) -> Path:
+        return self.root / RECAPS / f"{meeting.isoformat()}.md"
+
     def classify(self, path: Path) -> tuple[str, dt.date | None, str | None]:
-        """What a path inside the repo is: ("config"|"member"|"note"|"agenda"|"other", date, id)."""
+        """What a path inside the repo is: ("config"|"member"|"note"|"agenda"|"recap"|
+        "other", date, id)."""
         parts = self.rel(path).parts
         if parts == (CONFIG,):
             return "config", None, None
+        if len(parts) == 2 and parts[0] == RECAPS and parts[1].endswith(".md"):
+            return "recap", parse_date(parts[1][:-3]), None
         if len(parts) == 2 and parts[0] == MEMBERS and parts[1].endswith(".md"):
             return "member", None, parts[1][:-3]
         if len(parts) == 3 and parts[0] == MEETINGS and parts[2].endswith(".md"):
@@ -271,6 +280,12 @@ class GroupRepo:
 
     def agenda_paths(self) -> list[Path]:
         return [p for folder in self.meeting_dirs() if os.path.lexists(p := folder / AGENDA)]
+
+    def recap_paths(self) -> list[Path]:
+        folder = self.root / RECAPS
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.name.endswith(".md"))
 
     def member_notes(
         self, member: str, *, before: dt.date | None = None, present: Container[str] = ()
@@ -452,6 +467,43 @@ class GroupRepo:
             source=Source(shown, 1),
         )
         return record, loaded
+
+    def recap_at(self, path: Path) -> Loaded:
+        """A recap's findings (nothing reads a recap back: the tool writes them from the
+        notes, and ``check`` keeps them tidy: named by a date, the meeting in the front
+        matter matching it)."""
+        shown = self.rel(path)
+        _, day, _ = self.classify(path)
+        if day is None:
+            return _misplaced(
+                shown, "path", f"'{path.name}' is not named by a meeting date: recaps/<YYYY-MM-DD>.md"
+            )
+        loaded = self._read(path, "recap")
+        if loaded.ok and loaded.doc is not None:
+            doc = loaded.doc
+            if parse_date(doc.data["meeting"]) != day:
+                loaded.findings.append(
+                    Finding(
+                        str(shown),
+                        doc.line(("meeting",)),
+                        1,
+                        ERROR,
+                        "path",
+                        f"meeting {doc.data['meeting']} does not match the file name {day}",
+                    )
+                )
+            elif not schedule.is_meeting(self.group, day):
+                loaded.findings.append(
+                    Finding(
+                        str(shown),
+                        doc.line(("meeting",)),
+                        1,
+                        WARNING,
+                        "schedule",
+                        f"{day} is not a meeting date of the group's schedule",
+                    )
+                )
+        return loaded
 
     def is_inside(self, path: Path) -> bool:
         """True when ``path``, links followed, stays inside the repo. A file that is not

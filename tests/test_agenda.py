@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mastermind_kit import agenda, schedule
+from mastermind_kit import agenda, generated, schedule
 from mastermind_kit.read import read_meeting
 from mastermind_kit.repo import GroupRepo
 
@@ -220,7 +220,7 @@ def test_write_never_replaces_a_hand_edited_agenda(tmp_path: Path, run_main) -> 
     path = root / "meetings/2026-12-01/agenda.md"
     text = path.read_text()
     assert text.startswith('---\nmeeting: 2026-12-01\nhot_seat_order: ["alice", "bob"]\n')
-    assert agenda.is_generated(text)
+    assert generated.is_generated(text)
     assert text.split("---\n", 2)[2] == out  # the file's body is what was printed
     assert run_main(*args)[2].startswith("unchanged")
     # a generated agenda is replaced when the input changed
@@ -231,14 +231,14 @@ def test_write_never_replaces_a_hand_edited_agenda(tmp_path: Path, run_main) -> 
     # a hand edit is kept
     edited = path.read_text() + "\nWe also celebrate Bob's launch.\n"
     path.write_text(edited)
-    assert not agenda.is_generated(edited)
+    assert not generated.is_generated(edited)
     code, out, err = run_main(*args)
     assert code == 2 and "edited by hand" in err and out == ""
     assert path.read_text() == edited
     code, _, err = run_main(*args, "--force")
     assert code == 0 and "backup kept" in err
     assert path.with_name("agenda.md.bak").read_text() == edited
-    assert agenda.is_generated(path.read_text())
+    assert generated.is_generated(path.read_text())
     # check skips agendas
     assert run_main("-C", str(root), "check")[0] == 0
 
