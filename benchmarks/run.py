@@ -124,6 +124,9 @@ SPECS = (
     Spec("agenda", ("import",), 3.0, "flat"),
     Spec("check", ("parse",), 2.0, "growth"),
     Spec("summary", ("parse", "git-log"), 2.0, "growth"),
+    # every page of the site: reads what summary reads (git log on the other core), then
+    # renders a page per meeting and member
+    Spec("site", ("parse",), 3.0, "growth"),
 )
 
 
@@ -381,11 +384,22 @@ def commands(group: Group) -> dict[str, list[str]]:
         "agenda": ["agenda", "--today", today],
         "check": ["check"],
         "summary": ["summary", "--format", "json", "--today", today],
+        "site": [
+            "site",
+            "--today",
+            today,
+            "--out",
+            str(group.root.parent / f"{group.root.name}-site"),
+        ],
     }
 
 
 def label(key: str, args: list[str]) -> str:
-    return "check (whole repo)" if key == "check" else " ".join(args)
+    if key == "check":
+        return "check (whole repo)"
+    if "--out" in args:  # a folder beside the group: not worth a column of the table
+        args = args[: args.index("--out")]
+    return " ".join(args)
 
 
 # -- timing -------------------------------------------------------------------------------

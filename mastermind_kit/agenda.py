@@ -162,17 +162,15 @@ def hot_seat_history(view: MeetingView) -> dict[str, dt.date]:
     window) at which they had the hot seat: from that meeting's agenda where one was
     written, else the agenda this module would have made for those who came."""
     group = view.group
-    members = {m.id: m for m in group.members}
+    position = {m.id: i for i, m in enumerate(group.members)}
     last: dict[str, dt.date] = {}
     for day in sorted({*view.records, *view.attended}):
         seats = view.records.get(day)
         if seats is None:
-            came = [
-                (members[a.member], a.requested, None)
-                for a in view.attended.get(day, [])
-                if a.member in members
-            ]
-            seats = _plan(group, day, last, came, []).hot_seats
+            came = [(a.member, a.requested) for a in view.attended.get(day, [])]
+            came = [c for c in came if c[0] in position]
+            order = _order(came, last, position)
+            seats = order[: _framing(group, len(order))[0]]
         for member in seats:
             last[member] = day
     return last
@@ -203,28 +201,34 @@ def _plan(
     attendees: Sequence[tuple[MemberEntry, bool, Note | None]],
     excused: list[MemberEntry],
 ) -> Agenda:
+    position = {m.id: i for i, m in enumerate(group.members)}
+    by_id = {m.id: (m, requested, note) for m, requested, note in attendees}
+    order = _order([(m.id, requested) for m, requested, _ in attendees], last, position)
     seats = [
         Seat(member=m, requested=requested, last_hot_seat=last.get(m.id), note=note)
-        for m, requested, note in attendees
+        for m, requested, note in (by_id[member] for member in order)
     ]
-    position = {m.id: i for i, m in enumerate(group.members)}
-    seats.sort(
-        key=lambda s: (
-            not s.requested,
-            s.last_hot_seat or dt.date.min,
-            position[s.id],
-        )
-    )
     start = schedule.start(group, meeting)
     slots, boxes = time_boxes(group, seats, start)
     return Agenda(group, meeting, start, seats, slots, boxes, excused)
 
 
-def time_boxes(group: Group, order: list[Seat], start: dt.datetime) -> tuple[int, list[TimeBox]]:
-    """(number of hot seats, the boxes); the minutes add up to ``duration_minutes``."""
+def _order(
+    attendees: Sequence[tuple[str, bool]], last: dict[str, dt.date], position: dict[str, int]
+) -> list[str]:
+    """The hot-seat order of (member id, asked for it): the one rule of the rotation."""
+    ranked = sorted(
+        attendees,
+        key=lambda a: (not a[1], last.get(a[0]) or dt.date.min, position[a[0]]),
+    )
+    return [member for member, _ in ranked]
+
+
+def _framing(group: Group, count: int) -> tuple[int, list[int]]:
+    """(how many of ``count`` attendees get a hot seat, the minutes of the opening
+    round, the commitments round and the close)."""
     duration = group.duration_minutes
     hot = max(1, group.hot_seat_minutes)
-    count = len(order)
     rounds = max(ROUND_MIN_MINUTES, ROUND_MINUTES_PER_MEMBER * count)
     framing = [rounds, rounds, CLOSE_MINUTES]
     if sum(framing) > duration:
@@ -233,6 +237,14 @@ def time_boxes(group: Group, order: list[Seat], start: dt.datetime) -> tuple[int
     if slots == 0 and count and duration > hot:
         framing = _scale(framing, duration - hot)
         slots = 1
+    return slots, framing
+
+
+def time_boxes(group: Group, order: list[Seat], start: dt.datetime) -> tuple[int, list[TimeBox]]:
+    """(number of hot seats, the boxes); the minutes add up to ``duration_minutes``."""
+    duration = group.duration_minutes
+    hot = max(1, group.hot_seat_minutes)
+    slots, framing = _framing(group, len(order))
     opening, commitments, close = framing
     open_floor = duration - sum(framing) - slots * hot
     plan: list[tuple[str, int, str, str | None]] = [

@@ -130,3 +130,44 @@ def git_dir(root: Path) -> Path | None:
             target = target if target.is_absolute() else folder / target
             return target if target.is_dir() else None
     return None
+
+
+class Shelf:
+    """Texts kept by content key, one file each, in a folder of the cache: for many
+    values that are each read only when asked for (the site's pages). ``keep`` removes
+    every file but those named, so the shelf holds what the last run used and cannot
+    grow beyond it."""
+
+    def __init__(self, cache: Cache, name: str) -> None:
+        self.folder = cache.folder / name if cache.folder is not None else None
+
+    def get(self, key: str) -> str | None:
+        if self.folder is None:
+            return None
+        try:
+            with open(self.folder / key, encoding="utf-8", newline="") as handle:
+                return handle.read()
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, text: str) -> None:
+        if self.folder is None:
+            return
+        # No fsync: a value lost in a crash is computed again. The rename keeps a
+        # half-written file from ever being read.
+        temporary = self.folder / f".{key}.{os.getpid()}.tmp"
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(temporary, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            os.replace(temporary, self.folder / key)
+
+    def keep(self, keys: Iterable[str]) -> None:
+        if self.folder is None:
+            return
+        wanted = set(keys)
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.folder):
+                if entry.name not in wanted:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)

@@ -58,12 +58,14 @@ def _find_repo(ctx: click.Context, hint: list[Path] | None) -> Any:
 
 
 class _Progress:
-    """A one-line "reading files n/total" counter on a terminal's stderr, for groups
-    large enough to make the wait noticeable; erased when done. Never shown when piped."""
+    """A one-line "reading group files n/total" counter on a terminal's stderr, for
+    groups large enough to make the wait noticeable; erased when done. Never shown when
+    piped."""
 
-    SHOW_FROM = 300  # files
+    SHOW_FROM = 300  # files (or pages)
 
-    def __init__(self) -> None:
+    def __init__(self, what: str = "reading group files") -> None:
+        self.what = what
         self.shown_at = 0.0
 
     def __call__(self, done: int, total: int) -> None:
@@ -78,7 +80,7 @@ class _Progress:
         now = time.monotonic()
         if now - self.shown_at >= 0.1:
             self.shown_at = now
-            click.echo(f"\rreading group files {done}/{total}", nl=False, err=True)
+            click.echo(f"\r{self.what} {done}/{total}", nl=False, err=True)
 
 
 def _echo(ctx: click.Context, text: str = "", *, err: bool = False) -> None:
@@ -373,7 +375,7 @@ def _from_cwd(absolute: Path) -> str:
 
 
 @cli.command("schema", context_settings=CONTEXT)
-@click.argument("kind", type=click.Choice(["config", "member", "note", "agenda"]))
+@click.argument("kind", type=click.Choice(["config", "member", "note", "agenda", "recap"]))
 @click.pass_context
 def schema_command(ctx: click.Context, kind: str) -> int:
     """Print the JSON Schema of a file kind (for editors and other tools)."""
@@ -599,6 +601,156 @@ def agenda(
     return _report_skipped(ctx, repo, view.skipped, strict)
 
 
+# -- after the meeting: recap, site -------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--meeting",
+    "meeting",
+    type=DATE,
+    help="The meeting, a date on the schedule [default: the last one that has started].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "text", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option("--write", "save", is_flag=True, help="Save recaps/<date>.md.")
+@click.option(
+    "--force", is_flag=True, help="With --write: replace a hand-edited recap (a .bak copy is kept)."
+)
+@click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@_strict_option
+@click.pass_context
+def recap(
+    ctx: click.Context,
+    meeting: dt.date | None,
+    fmt: str,
+    save: bool,
+    force: bool,
+    today: dt.date | None,
+    strict: bool,
+) -> int:
+    """What happened at a meeting, ready to paste into an email.
+
+    Who attended, was excused or absent; the hot seats and each one's issue; the
+    walk-aways; the commitments made (id, text, due); the report-backs and the
+    results against their targets. With --write it is saved as recaps/<date>.md,
+    which --write replaces again only while nobody has edited it.
+    """
+    from mastermind_kit import recap as meeting_recap
+    from mastermind_kit import schedule
+    from mastermind_kit.errors import UsageError
+    from mastermind_kit.read import read_recap
+
+    repo = _repo(ctx)
+    group = repo.group
+    if meeting is None:
+        day = meeting_recap.last_held(group, _now(today))
+        if day is None:
+            raise UsageError("no meeting has taken place yet", hint="use --meeting DATE")
+    else:
+        day = schedule.resolve(group, meeting, _now(today))
+    result = meeting_recap.build(read_recap(repo, day))
+    body = meeting_recap.markdown_body(result, group_root=repo.root)
+    if save:
+        text = meeting_recap.document(result, body)
+        done = meeting_recap.write(repo, result, text, force=force)
+        _echo(ctx, f"{done}: {repo.rel(repo.recap_path(day))}", err=True)
+    if fmt == "json":
+        _echo(ctx, json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    elif fmt == "text":
+        click.echo(meeting_recap.text(result), nl=False)
+    else:
+        click.echo(body, nl=False)
+    return _report_skipped(ctx, repo, result.skipped, strict)
+
+
+def _build_time(today: dt.date | None) -> dt.datetime | dt.date:
+    """--today, else SOURCE_DATE_EPOCH (reproducible builds), else the real clock."""
+    if today is not None:
+        return today
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            from mastermind_kit.errors import UsageError
+
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a time (seconds since 1970)"
+            ) from None
+    return _now(None)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the pages to [default: _site/ in the group repo].",
+)
+@click.option("--open", "open_", is_flag=True, help="Open the index page in a web browser.")
+@click.option(
+    "--force", is_flag=True, help="Replace an --out folder that holds files the site did not write."
+)
+@click.option(
+    "--today",
+    type=DATE,
+    help="Pretend today is DATE [default: SOURCE_DATE_EPOCH when set, else today].",
+)
+@_strict_option
+@click.pass_context
+def site(
+    ctx: click.Context,
+    out: Path | None,
+    open_: bool,
+    force: bool,
+    today: dt.date | None,
+    strict: bool,
+) -> int:
+    """Private static pages: the group, each member, each meeting.
+
+    The index (next meeting, follow-through by quarter, open commitments), a page
+    per member (vision, a chart per goal, commitments and their fates) and per
+    meeting (recap or agenda, and the notes). Plain HTML and SVG, no JavaScript,
+    nothing loaded from outside: open it straight from the folder. The same repo
+    and date give the same bytes (SOURCE_DATE_EPOCH is honoured).
+    """
+    from mastermind_kit import schedule
+    from mastermind_kit import site as pages
+    from mastermind_kit.fsutil import replace_tree
+    from mastermind_kit.history import is_ignored
+
+    repo = _repo(ctx)
+    now = schedule.moment(repo.group, _build_time(today))
+    progress = _Progress("writing pages") if sys.stderr.isatty() else None
+    from mastermind_kit.cache import Cache, Shelf
+
+    store = Shelf(Cache.for_repo(repo.root), "site-pages")
+    built = pages.build(repo, now=now, progress=progress, store=store)
+    if out is not None and ctx.obj.repo is not None and not out.is_absolute():
+        out = ctx.obj.repo / out  # like git -C: relative to that folder
+    target = (out if out is not None else repo.root / pages.FOLDER).absolute()
+    replace_tree(target, built.files, marker=pages.MARKER, force=force)
+    index = target / pages.INDEX
+    _echo(ctx, f"wrote {len(built.files)} pages: {_from_cwd(index)}")
+    if out is None and is_ignored(repo.root, pages.FOLDER) is False:
+        _echo(
+            ctx,
+            f"mastermind: hint: add '{pages.FOLDER}/' to .gitignore, so that the pages are "
+            "never committed",
+            err=True,
+        )
+    if open_:
+        import webbrowser
+
+        webbrowser.open(index.as_uri())
+    return _report_skipped(ctx, repo, built.skipped, strict)
+
+
 # -- accountability: summary, audit -----------------------------------------------------
 
 
@@ -689,16 +841,22 @@ def audit(ctx: click.Context, since: dt.date | None, fmt: str) -> int:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
 @click.pass_context
-def demo(ctx: click.Context, directory: Path | None) -> int:
+def demo(ctx: click.Context, directory: Path | None, today: dt.date | None) -> int:
     """Replay the bundled sample group as a real git repo in DIRECTORY, and tour it.
 
-    DIRECTORY must not exist or be empty (default: a new folder in the temp dir).
+    DIRECTORY must not exist or be empty (default: a new folder in the temp dir). The
+    tour checks the group, shows the last meeting's recap and writes the group's
+    pages (mastermind site) into DIRECTORY/_site.
     """
+    from mastermind_kit import schedule
     from mastermind_kit.demo import build_demo, tour
+    from mastermind_kit.repo import GroupRepo
 
     target = build_demo(directory)
-    _echo(ctx, tour(target))
+    group = GroupRepo(target).group
+    _echo(ctx, tour(target, schedule.moment(group, _build_time(today))))
     return EXIT_OK
 
 

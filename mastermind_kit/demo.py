@@ -211,30 +211,53 @@ def build_demo(directory: Path | None = None) -> Path:
     return target
 
 
-def tour(target: Path) -> str:
-    """What the demo built, and what to try next."""
+def tour(target: Path, now: dt.datetime) -> str:
+    """What the demo built (its pages, as of ``now``), and what to try next."""
+    from mastermind_kit import recap, site
+    from mastermind_kit.cache import Cache, Shelf
     from mastermind_kit.check import check_repo
     from mastermind_kit.findings import counts
+    from mastermind_kit.fsutil import replace_tree
+    from mastermind_kit.read import read_recap
 
     repo = GroupRepo(target)
     findings = check_repo(repo)
     errors, warnings = counts(findings)
     notes = sum(1 for _ in repo.note_paths())
     where = str(target)
+    pages = site.build(repo, now=now, store=Shelf(Cache.for_repo(target), "site-pages"))
+    replace_tree(target / site.FOLDER, pages.files, marker=site.MARKER)
     lines = [
         f"The sample group '{repo.group.name}' is now a git repo in {where}",
         f"  {len(repo.group.members)} members, {notes} notes, "
         f"{history.commit_count(target)} commits by the members themselves.",
         f"  mastermind check: {errors} error(s), {warnings} warning(s).",
-        "",
-        "Try:",
     ]
+    # The last meeting with notes: the sample's history ends, the schedule goes on.
+    held = recap.last_held(repo.group, now)
+    last = max((d for d in _note_days(repo) if held and d <= held), default=None)
+    if last is not None:
+        body = recap.markdown_body(recap.build(read_recap(repo, last)), group_root=target)
+        head = body.split("\n## Walk-aways")[0].rstrip("\n")
+        lines += ["", "The last meeting, from 'mastermind recap' (the start of it):", ""]
+        lines += [f"  {line}" if line else "" for line in head.splitlines()]
+    lines += ["", "Try:"]
     for command, what in TOUR:
         lines.append(f"  mastermind -C {where} {command}")
         lines.append(f"      {what}")
     lines.append("")
     lines.append(f"Or look around: cd {where} && git log --stat | less")
+    lines.append("")
+    lines.append(
+        f"The group's pages ({len(pages.files)}, written by 'mastermind site'; private, no "
+        "JavaScript, open them from the folder):"
+    )
+    lines.append(f"  {target / site.FOLDER / site.INDEX}")
     return "\n".join(lines)
+
+
+def _note_days(repo: GroupRepo) -> list[dt.date]:
+    return [d for folder in repo.meeting_dirs() if (d := parse_date(folder.name)) is not None]
 
 
 TOUR: list[tuple[str, str]] = [
@@ -251,6 +274,12 @@ TOUR: list[tuple[str, str]] = [
         "writes it to meetings/<date>/kofi.md; run it again: it never overwrites",
     ),
     ("agenda", "the next agenda: who prepared, a fair hot-seat order, time boxes"),
+    ("recap --meeting 2026-11-17", "what happened at a meeting, ready to paste into an email"),
+    (
+        "recap --meeting 2026-11-17 --write",
+        "saves it as recaps/2026-11-17.md; after a hand edit it is never replaced",
+    ),
+    ("site --open", "the pages again (after a change), opened in your browser"),
     ("summary", "who followed through: fates, attendance, preparation on time, streaks, goals"),
     ("summary --format json", "the same numbers for scripts, with their definitions"),
     (

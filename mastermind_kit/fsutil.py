@@ -59,6 +59,47 @@ def write_new(
     return backup
 
 
+def replace_tree(out: Path, files: dict[str, str], *, marker: str, force: bool = False) -> None:
+    """Make folder ``out`` hold exactly ``files`` (relative path -> text), all at once:
+    they are written to a new folder beside it, which then takes its place, so a reader
+    sees the old tree or the new one. ``out`` is replaced only when it is empty or was
+    made by this function (it holds the file ``marker``), or with ``force``."""
+    import shutil
+    import tempfile
+
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise UsageError(f"{out} is not a folder; nothing was written")
+    if out.is_dir() and any(out.iterdir()) and not (out / marker).is_file() and not force:
+        raise ExistsError(
+            f"{out} holds files this command did not write; nothing was written",
+            hint="choose another --out, or use --force to replace the folder",
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=out.parent))
+    old = fresh.with_suffix(".old")
+    try:
+        for relative, text in sorted(files.items()):
+            target = fresh / relative
+            if not inside(fresh, target):
+                raise ValueError(f"a page outside the site: {relative}")  # our bug
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+        (fresh / marker).write_text(
+            "Written by mastermind site; the whole folder is replaced on the next run.\n",
+            encoding="utf-8",
+        )
+        os.chmod(fresh, 0o755)
+        if out.exists():
+            os.replace(out, old)
+        os.replace(fresh, out)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        if old.exists() and not out.exists():
+            os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def _free_backup(path: Path) -> Path:
     """``<name>.bak``, or ``<name>.bak.1``, ``.bak.2``...: never an earlier backup."""
     backup = path.with_name(path.name + ".bak")

@@ -76,6 +76,22 @@ def config_get(cwd: Path, key: str) -> str | None:
     return value or None
 
 
+def is_ignored(root: Path, relative: str) -> bool | None:
+    """Whether git ignores ``relative`` (a path inside ``root``); None when not known
+    (no git, or not a git work tree)."""
+    try:
+        done = subprocess.run(
+            ["git", "check-ignore", "-q", "--no-index", "--", relative],
+            cwd=root,
+            env=_env(),
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    return {0: True, 1: False}.get(done.returncode)
+
+
 def _quick(cwd: Path, *args: str) -> str | None:
     """Run a read-only git command; its stdout, or None when it fails or git is missing."""
     try:

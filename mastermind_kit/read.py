@@ -30,6 +30,7 @@ ten years of notes are parsed once, not on every ``status``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import os
 import stat
@@ -92,6 +93,7 @@ class Workspace:
     skipped: list[Skipped] = field(default_factory=list)
     history: History | None = None
     _by_day: dict[dt.date, dict[str, Note]] | None = field(default=None, repr=False)
+    _schedule: list[dt.date] = field(default_factory=list, repr=False)
 
     def notes_of(self, member: str) -> list[Note]:
         return [n for n in self.notes if n.member == member]
@@ -106,10 +108,12 @@ class Workspace:
 
     def meeting_view(self, meeting: dt.date) -> MeetingView:
         """``meeting`` as ``read_meeting`` would read it, from what is read already."""
-        window = schedule.meetings(self.group, until=meeting - dt.timedelta(days=1))
+        if not self._schedule or self._schedule[-1] < meeting:
+            self._schedule = schedule.meetings(self.group, until=meeting + dt.timedelta(days=366))
+        before = bisect.bisect_left(self._schedule, meeting)
         records: dict[dt.date, list[str]] = {}
         attended: dict[dt.date, list[Attended]] = {}
-        for day in window[-ROTATION_WINDOW:]:
+        for day in self._schedule[max(0, before - ROTATION_WINDOW) : before]:
             record = self.agendas.get(day)
             if record is not None and record.hot_seats is not None:
                 records[day] = list(record.hot_seats)

@@ -476,7 +476,9 @@ class GroupRepo:
         _, day, _ = self.classify(path)
         if day is None:
             return _misplaced(
-                shown, "path", f"'{path.name}' is not named by a meeting date: recaps/<YYYY-MM-DD>.md"
+                shown,
+                "path",
+                f"'{path.name}' is not named by a meeting date: recaps/<YYYY-MM-DD>.md",
             )
         loaded = self._read(path, "recap")
         if loaded.ok and loaded.doc is not None:

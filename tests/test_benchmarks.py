@@ -155,6 +155,7 @@ def test_runner_quick(tmp_path: Path) -> None:
         f"| agenda --today {END} ",
         "| check (whole repo) ",
         f"| summary --format json --today {END} ",
+        f"| site --today {END} ",
     ):
         assert any(row.startswith(command) for row in rows), command
     assert "## Machine" in done.stdout
@@ -166,10 +167,18 @@ def test_runner_quick(tmp_path: Path) -> None:
     assert raw["groups"]["4x"]["notes"] > raw["groups"]["1x"]["notes"]
     for floors in raw["floors"].values():
         assert set(floors) == {"python", "import", "parse", "git-log"}
-    assert set(raw["commands"]) == {"check-note", "status", "prep", "agenda", "check", "summary"}
+    assert set(raw["commands"]) == {
+        "check-note",
+        "status",
+        "prep",
+        "agenda",
+        "check",
+        "summary",
+        "site",
+    }
     for key, command in raw["commands"].items():
         assert {"label", "budget", "verdict", "passed", "sizes"} <= set(command)
-        assert ("growth_exponent" if key in ("check", "summary") else "flatness") in command
+        assert ("growth_exponent" if key in ("check", "summary", "site") else "flatness") in command
         for size in command["sizes"].values():
             assert size["first_run"]["code"] == 0
             assert size["seconds"] and size["median_ratio"] > 0

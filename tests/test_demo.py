@@ -15,10 +15,17 @@ def test_sample_group_checks_clean(run_main) -> None:
 
 def test_demo_builds_a_real_history(tmp_path: Path, run_main) -> None:
     target = tmp_path / "demo"
-    code, out, err = run_main("demo", str(target))
+    code, out, err = run_main("demo", str(target), "--today", "2026-11-20")
     assert code == 0, err
     assert "mastermind check: 0 error(s), 0 warning(s)" in out
     assert f"mastermind -C {target} check" in out
+    # the tour wrote the pages and ends with the index's path; it shows the last recap
+    index = target / "_site" / "index.html"
+    assert out.rstrip().endswith(str(index))
+    assert index.is_file() and (target / "_site" / "members" / "maren.html").is_file()
+    assert "# Recap: Speicherstadt Circle, Tue 2026-11-17 18:30 CET" in out
+    assert f"mastermind -C {target} recap --meeting 2026-11-17" in out
+    assert "As of 2026-11-20" in index.read_text()
     commits = int(git(target, "rev-list", "--count", "HEAD"))
     authors = set(git(target, "log", "--format=%ae").split())
     assert commits >= 20

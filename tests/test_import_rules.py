@@ -121,6 +121,8 @@ def test_every_module_has_a_place() -> None:
         "errors",
         "findings",
         "fsutil",
+        "generated",
+        "charts",
         "render",
         "resources",
         "__init__",
