@@ -171,3 +171,76 @@ class Shelf:
                 if entry.name not in wanted:
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
+
+
+class Models:
+    """The parsed models of many files (the notes of a whole group), each stored with
+    the content id it was parsed from, in one slot: a file whose id is unchanged is not
+    parsed again. Stored with ``pickle`` (fast for thousands of small dataclasses) and
+    read back by an unpickler that builds nothing but the model's own classes, dates
+    and paths: the cache folder is local to this clone, never pulled, but a damaged or
+    foreign file must not be able to run anything."""
+
+    ALLOWED = frozenset(
+        {
+            *(
+                ("mastermind_kit.model", name)
+                for name in ("Note", "Commitment", "Report", "Source", "Skipped")
+            ),
+            ("datetime", "date"),
+            ("pathlib", "PosixPath"),
+            ("pathlib", "WindowsPath"),
+            ("pathlib", "PurePosixPath"),
+            ("pathlib", "PureWindowsPath"),
+        }
+    )
+
+    def __init__(self, cache: Cache, slot: str) -> None:
+        self.path = cache.folder / f"{slot}.pickle" if cache.folder is not None else None
+
+    def load(self, key: str) -> dict[str, tuple[str, Any]]:
+        """Relative path -> (content id, model) as saved under ``key``; {} otherwise."""
+        import pickle
+
+        if self.path is None:
+            return {}
+        allowed = self.ALLOWED
+
+        class Restricted(pickle.Unpickler):
+            def find_class(self, module: str, name: str) -> Any:
+                if (module, name) not in allowed:
+                    raise pickle.UnpicklingError(f"not a model class: {module}.{name}")
+                return super().find_class(module, name)
+
+        try:
+            with open(self.path, "rb") as handle:
+                stored = Restricted(handle).load()
+        except (  # a damaged file, or one another version wrote: it only costs time
+            OSError,
+            EOFError,
+            ValueError,
+            TypeError,
+            AttributeError,
+            IndexError,
+            KeyError,
+            ImportError,
+            pickle.UnpicklingError,
+        ):
+            return {}
+        if not isinstance(stored, dict) or stored.get("key") != key:
+            return {}
+        entries = stored.get("entries")
+        return entries if isinstance(entries, dict) else {}
+
+    def save(self, key: str, entries: dict[str, tuple[str, Any]]) -> None:
+        import pickle
+
+        if self.path is None:
+            return
+        data = pickle.dumps({"key": key, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+            os.replace(temporary, self.path)

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mastermind_kit import schedule
-from mastermind_kit.cache import Cache, digest
+from mastermind_kit.cache import Cache, Models, digest
 from mastermind_kit.errors import UsageError
 from mastermind_kit.history import known_blobs
 from mastermind_kit.load import MAX_BYTES, blob_id
@@ -191,6 +191,16 @@ def read_group(repo: GroupRepo, *, history: bool = False) -> Workspace:
         if profile is not None:
             profiles[member.id] = profile
     notes: list[Note] = []
+    # The notes git vouches for (unchanged since the index) are taken from the cache
+    # where they were parsed before with the same content and config; any other note is
+    # read and parsed.
+    cache = Cache.for_repo(repo.root)
+    known = (known_blobs(repo.root, [f"{MEETINGS}/"]) or {}) if cache.folder is not None else {}
+    store = Models(cache, "notes")
+    key = digest(["notes", _config_key(repo)])
+    stored = store.load(key) if known else {}
+    kept: dict[str, tuple[str, Note | Skipped]] = {}
+    changed = False
     with bulk_reading():
         paths = list(repo.note_paths())
         for done, path in enumerate(paths):
@@ -198,25 +208,38 @@ def read_group(repo: GroupRepo, *, history: bool = False) -> Workspace:
                 repo.progress(done, len(paths))
             if repo.classify(path)[1] is None:
                 continue  # a stray folder: check warns about it
-            note, loaded = repo.note_at(path)
-            if note is not None:
-                notes.append(note)
+            rel = repo.rel(path).as_posix()
+            blob = known.get(rel)
+            hit = stored.get(rel) if blob is not None else None
+            if hit is not None and hit[0] == blob:
+                model: Note | Skipped = hit[1]
+                kept[rel] = hit
             else:
-                skipped.append(skipped_from(loaded, "note"))
-            loaded.compact()
+                changed = True
+                note, loaded = repo.note_at(path)
+                model = note if note is not None else skipped_from(loaded, "note")
+                if blob is not None and _parsed_blob(loaded) == blob:
+                    kept[rel] = (blob, model)
+                loaded.compact()
+            if isinstance(model, Note):
+                notes.append(model)
+            else:
+                skipped.append(model)
         if repo.progress is not None:
             repo.progress(len(paths), len(paths))
+    if known and (changed or len(kept) != len(stored)):
+        store.save(key, kept)
     agendas: dict[dt.date, AgendaRecord] = {}
     for path in repo.agenda_paths():
         record = _agenda(repo, path, skipped)
         if record is not None:
             agendas[record.meeting] = record
     notes.sort(key=lambda n: (n.meeting, n.member))
-    found = None
+    log = None
     if pending is not None:
         with bulk_reading():
-            found = pending.result()
-    return Workspace(repo, group, profiles, notes, agendas, _sorted(skipped), found)
+            log = pending.result()
+    return Workspace(repo, group, profiles, notes, agendas, _sorted(skipped), log)
 
 
 def _profile(repo: GroupRepo, member: str, skipped: list[Skipped]) -> Profile | None:

@@ -36,9 +36,8 @@ import weakref
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 __all__ = [
     "Browser",
@@ -68,9 +67,11 @@ CHROMIUM_FLAGS = (
     "--hide-scrollbars",
 )
 
-# Run as `python -I -S -c _REAPER chromium ARGS...` with the CDP pipe ends as stdin/stdout.
+# Run as `python -I -S -c _REAPER PROFILE chromium ARGS...` with the CDP pipe ends as
+# stdin/stdout. It removes the PROFILE directory at the end, so that is done even when the
+# test process is killed (Chromium then exits on the EOF of its pipe).
 _REAPER = """
-import ctypes, os, signal, subprocess, sys
+import ctypes, os, shutil, signal, subprocess, sys
 try:  # PR_SET_CHILD_SUBREAPER (Linux): orphaned descendants become our children
     ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)
 except (OSError, AttributeError):
@@ -80,7 +81,7 @@ os.dup2(1, 4)  # ... and writes replies and events
 null = os.open(os.devnull, os.O_RDONLY)
 os.dup2(null, 0)
 os.dup2(2, 1)
-browser = subprocess.Popen(sys.argv[1:], pass_fds=(3, 4), start_new_session=True)
+browser = subprocess.Popen(sys.argv[2:], pass_fds=(3, 4), start_new_session=True)
 for fd in (3, 4, null):
     os.close(fd)
 
@@ -109,6 +110,7 @@ while True:
     if pid == browser.pid:
         code = os.waitstatus_to_exitcode(status)
         kill()  # its helpers are of no use without it
+shutil.rmtree(sys.argv[1], ignore_errors=True)
 if code < 0:  # die the way Chromium died, so the test sees its signal
     if -code != signal.SIGKILL:
         signal.signal(-code, signal.SIG_DFL)
@@ -120,6 +122,7 @@ sys.exit(code)
 QUIET_SECONDS = 0.2  # after the load event, wait until the page has been silent this long
 MAX_QUIET_SECONDS = 2.0  # ... but no longer than this (a busy page must not stall a test)
 STDERR_TAIL_LINES = 30
+STDERR_TAIL_BYTES = 1 << 16
 
 JSON = dict[str, Any]
 
@@ -489,7 +492,7 @@ def _exited(process: subprocess.Popen[bytes], timeout: float) -> bool:
     return True
 
 
-def _shutdown(process: subprocess.Popen[bytes], workdir: str, grace: float) -> None:
+def _shutdown(process: subprocess.Popen[bytes], profile: str, grace: float) -> None:
     """Leave no process and no profile behind (also run at garbage collection or exit).
 
     The reaper exits once Chromium and all its helpers have gone; SIGTERM makes it SIGKILL
@@ -501,7 +504,7 @@ def _shutdown(process: subprocess.Popen[bytes], workdir: str, grace: float) -> N
         if not _exited(process, 5):
             process.kill()
             _exited(process, 5)
-    shutil.rmtree(workdir, ignore_errors=True)
+    shutil.rmtree(profile, ignore_errors=True)  # the reaper's job, unless it was killed
 
 
 class Browser:
@@ -517,7 +520,7 @@ class Browser:
         self.timeout = timeout
         self._process: subprocess.Popen[bytes] | None = None
         self._connection: _Connection | None = None
-        self._stderr_path: Path | None = None
+        self._stderr: IO[bytes] | None = None  # an anonymous temporary file
         self._finalizer: weakref.finalize[Any, Any] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -541,38 +544,38 @@ class Browser:
         executable = chromium_path()
         if executable is None:
             raise BrowserError("Chromium not found: install Debian's chromium or set $CHROMIUM")
-        workdir = tempfile.mkdtemp(prefix="browser-test-")
-        stderr_path = Path(workdir, "stderr.txt")
+        profile = tempfile.mkdtemp(prefix="browser-test-")
         command = [
             executable,
             *CHROMIUM_FLAGS,
-            f"--user-data-dir={Path(workdir, 'profile')}",
+            f"--user-data-dir={profile}",
             f"--window-size={self.width},{self.height}",
             "--remote-debugging-pipe",
             "about:blank",
         ]
         to_child, to_browser = os.pipe()  # we write CDP to to_browser, Chromium reads fd 3
         from_browser, to_parent = os.pipe()  # Chromium writes fd 4, we read from_browser
+        stderr = tempfile.TemporaryFile()  # noqa: SIM115 (open while Chromium runs)
         try:
-            with open(stderr_path, "wb") as stderr:
-                process = subprocess.Popen(
-                    [sys.executable, "-I", "-S", "-c", _REAPER, *command],
-                    stdin=to_child,
-                    stdout=to_parent,
-                    stderr=stderr,
-                    start_new_session=True,  # Ctrl-C in a terminal is for pytest, not for it
-                    env={**os.environ, "LANG": "C.UTF-8"},
-                )
+            process = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _REAPER, profile, *command],
+                stdin=to_child,
+                stdout=to_parent,
+                stderr=stderr,
+                start_new_session=True,  # Ctrl-C in a terminal is for pytest, not for it
+                env={**os.environ, "LANG": "C.UTF-8"},
+            )
         except BaseException:
             for fd in (to_child, to_browser, from_browser, to_parent):
                 os.close(fd)
-            shutil.rmtree(workdir, ignore_errors=True)
+            stderr.close()
+            shutil.rmtree(profile, ignore_errors=True)
             raise
         os.close(to_child)  # only Chromium may hold these, or we never see EOF when it dies
         os.close(to_parent)
         self._process = process
-        self._stderr_path = stderr_path
-        self._finalizer = weakref.finalize(self, _shutdown, process, workdir, 0.0)
+        self._stderr = stderr
+        self._finalizer = weakref.finalize(self, _shutdown, process, profile, 0.0)
         self._connection = _Connection(to_browser, from_browser, self._death_notice)
         try:
             self._connection.call("Browser.getVersion", deadline=self._deadline())
@@ -594,6 +597,8 @@ class Browser:
         finally:
             finalizer()  # makes sure every process is gone; removes the profile
             connection.close(timeout=5)
+            if self._stderr is not None:
+                self._stderr.close()
 
     @property
     def pid(self) -> int | None:
@@ -611,11 +616,14 @@ class Browser:
         return time.monotonic() + self.timeout
 
     def stderr_tail(self, lines: int = STDERR_TAIL_LINES) -> str:
-        """The last lines Chromium wrote to stderr."""
-        if self._stderr_path is None:
+        """The last lines Chromium wrote to stderr (without known noise)."""
+        if self._stderr is None or self._stderr.closed:
             return ""
-        try:
-            text = self._stderr_path.read_text(errors="replace")
+        try:  # pread: Chromium shares the file offset, so it must not move
+            fd = self._stderr.fileno()
+            size = os.fstat(fd).st_size
+            start = max(0, size - STDERR_TAIL_BYTES)
+            text = os.pread(fd, size - start, start).decode(errors="replace")
         except OSError:
             return ""
         kept = [line for line in text.splitlines() if not _is_noise(line)]

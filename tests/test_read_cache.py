@@ -255,3 +255,101 @@ def test_an_oversized_untracked_note_is_skipped_not_read_into_memory(repo: Path,
     )
     assert code == 0 and "skipped: file is 3.0 MiB" in err
     assert json.loads(out)["to_report"] == ["2026-12-01/alice/1", "2026-12-01/alice/2"]
+
+
+# -- the whole group's notes (summary, site) -------------------------------------------------
+
+
+def fates(run_main, root: Path) -> dict[str, int]:
+    code, out, err = run_main(
+        "-C", str(root), "summary", "--member", "alice", "--today", TODAY, "--format", "json"
+    )
+    assert code == 0, err
+    alice = json.loads(out)["members"]["alice"]
+    return {fate: alice[fate] for fate in ("done", "partial", "missed", "open", "unreported")}
+
+
+NOTES = ".git/mastermind-cache/notes.pickle"
+
+
+def test_the_whole_groups_notes_follow_every_change(repo: Path, run_main) -> None:
+    first = fates(run_main, repo)
+    assert (first["partial"], first["unreported"]) == (1, 1)
+    assert (repo / NOTES).is_file()
+    assert fates(run_main, repo) == first  # from the cache
+    path = repo / "meetings/2026-12-15/alice.md"
+    # the same size, uncommitted: git no longer vouches for it, so it is read
+    path.write_bytes(path.read_bytes().replace(b"partial", b"missed "))
+    assert fates(run_main, repo)["missed"] == 1
+    commit(repo, "missed", when="2026-12-16T10:00:00+01:00")
+    assert fates(run_main, repo)["missed"] == 1
+    git(repo, "checkout", "-q", "HEAD~1")  # another commit: other blob ids
+    assert fates(run_main, repo)["partial"] == 1
+    git(repo, "checkout", "-q", "-")
+    path.unlink()  # a deletion
+    assert fates(run_main, repo)["partial"] == 0
+
+
+def test_a_config_change_reads_every_note_again(repo: Path, run_main) -> None:
+    fates(run_main, repo)
+    config = repo / "mastermind.yaml"
+    # alice leaves before her second note: that note is now off her membership
+    config.write_text(
+        config.read_text().replace(
+            "joined: 2026-12-01\n", "joined: 2026-12-01\n    left: 2026-12-05\n", 1
+        )
+    )
+    code, _, err = run_main("-C", str(repo), "summary", "--today", TODAY, "--format", "json")
+    assert code == 0
+    assert "meetings/2026-12-15/alice.md" in err  # skipped: dated after alice left
+
+
+def test_a_damaged_or_foreign_notes_cache_is_ignored_never_run(
+    repo: Path, run_main, tmp_path: Path
+) -> None:
+    import os
+    import pickle
+
+    first = fates(run_main, repo)
+    (repo / NOTES).write_bytes(b"\x80\x05garbage")
+    assert fates(run_main, repo) == first
+
+    class Boom:
+        def __reduce__(self):  # what a planted pickle would do on loading
+            return (os.system, (f"touch {tmp_path / 'ran'}",))
+
+    (repo / NOTES).write_bytes(pickle.dumps({"key": "x", "entries": Boom()}))
+    assert fates(run_main, repo) == first
+    assert not (tmp_path / "ran").exists()
+
+
+def test_site_pages_come_from_the_store_only_while_their_input_is_the_same(
+    repo: Path, run_main, tmp_path: Path
+) -> None:
+    def build(out: str) -> dict[str, str]:
+        code, _, err = run_main(
+            "-C", str(repo), "site", "--today", TODAY, "--out", str(tmp_path / out)
+        )
+        assert code == 0, err
+        return {
+            p.relative_to(tmp_path / out).as_posix(): p.read_text()
+            for p in (tmp_path / out).rglob("*.html")
+        }
+
+    first = build("a")
+    store = repo / ".git/mastermind-cache/site-pages"
+    assert len(list(store.iterdir())) == len(first)
+    assert build("b") == first  # every page from the store
+    path = repo / "meetings/2026-12-15/alice.md"
+    path.write_text(path.read_text().replace("status: partial", "status: done"))
+    changed = build("c")
+    assert "fate-done" in changed["meetings/2026-12-15.html"]
+    assert changed != first
+    assert len(list(store.iterdir())) == len(changed)  # the old pages are gone
+    import os
+
+    os.environ["MASTERMIND_NO_CACHE"] = "1"
+    try:
+        assert build("d") == changed  # the same pages without any cache
+    finally:
+        del os.environ["MASTERMIND_NO_CACHE"]
