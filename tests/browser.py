@@ -13,9 +13,9 @@ If the test process itself dies, Chromium sees EOF on its pipe and exits.
 Every wait is bounded by the browser's ``timeout``: a test can fail, but never hang.
 
     with Browser() as browser:
-        page = browser.load(path.as_uri(), expressions={"svgs": "document.querySelectorAll('svg').length"})
-        assert not page.errors and not page.console
-        assert page.values["svgs"] == 1 and not is_blank(page.png)
+        page = browser.load(url, width=390, expressions={"links": "document.links.length"})
+        assert page.console == [] and page.errors == []
+        assert page.values["links"] == 3 and not is_blank(page.png)
 """
 
 from __future__ import annotations
@@ -326,6 +326,7 @@ class PageLoad:
 _NOISE = (
     "dbus/",  # no D-Bus in containers: Chromium complains at length, harmlessly
     "unexpected operator",  # Debian's /usr/bin/chromium wrapper script on some machines
+    "/cpufreq/",  # crashpad, in VMs without CPU frequency information
 )
 
 
@@ -366,16 +367,17 @@ class _Connection:
         self._reader.start()
 
     def _read(self) -> None:
-        buffer = b""
+        pending: list[bytes] = []  # the start of a message (screenshots take many reads)
         try:
             while True:
                 chunk = os.read(self._in, 1 << 16)
                 if not chunk:
                     break
-                buffer += chunk
-                *messages, buffer = buffer.split(b"\0")
-                if not messages:
+                if b"\0" not in chunk:
+                    pending.append(chunk)
                     continue
+                *messages, rest = b"".join([*pending, chunk]).split(b"\0")
+                pending = [rest]
                 with self._cond:
                     for raw in messages:
                         self._file(raw)
@@ -665,6 +667,21 @@ class Browser:
         cannot be loaded, or an expression throws.
         """
         connection = self._conn()
+        try:
+            return self._load(connection, url, expressions or {}, width, height)
+        except BrowserTimeoutError as error:
+            raise BrowserTimeoutError(
+                f"{error}, loading {url} (timeout: {self.timeout:g} s)"
+            ) from None
+
+    def _load(
+        self,
+        connection: _Connection,
+        url: str,
+        expressions: dict[str, str],
+        width: int | None,
+        height: int | None,
+    ) -> PageLoad:
         deadline = self._deadline()
         target = connection.call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)
         target_id = target["targetId"]
@@ -677,9 +694,7 @@ class Browser:
             )
             session = attached["sessionId"]
             connection.watch(session)
-            return self._load_in(
-                connection, session, url, expressions or {}, width, height, deadline
-            )
+            return self._load_in(connection, session, url, expressions, width, height, deadline)
         finally:
             # even after a timeout: a hung page must not live on in this browser
             with contextlib.suppress(BrowserError):
@@ -733,9 +748,7 @@ class Browser:
                 and params.get("loaderId") == loader
             )
 
-        connection.wait_event(
-            session, loaded, deadline=deadline, what=f"the load event of {url} ({self.timeout}s)"
-        )
+        connection.wait_event(session, loaded, deadline=deadline, what="the load event")
         connection.wait_quiet(
             session, QUIET_SECONDS, deadline=min(deadline, time.monotonic() + MAX_QUIET_SECONDS)
         )
@@ -803,8 +816,13 @@ def _problems(events: list[JSON]) -> tuple[list[str], list[str]]:
                     errors.append(message)
         elif method == "Runtime.exceptionThrown":
             details = params["exceptionDetails"]
-            description = details.get("exception", {}).get("description") or details.get("text")
-            description = str(description).splitlines()[0]  # without the stack trace
+            exception = details.get("exception", {})
+            description = (
+                exception.get("description")  # an Error, with its stack trace
+                or (json.dumps(exception["value"]) if "value" in exception else None)  # throw 1
+                or details.get("text", "")
+            )
+            description = str(description).splitlines()[0]
             line = details.get("lineNumber")
             errors.append(
                 f"exception: {description}"
@@ -814,9 +832,10 @@ def _problems(events: list[JSON]) -> tuple[list[str], list[str]]:
             requests[params["requestId"]] = params["request"]["url"]
         elif method == "Network.loadingFailed":
             url = requests.get(params["requestId"], "?")
-            reason = params.get("blockedReason")
+            error, reason = params.get("errorText"), params.get("blockedReason")
             errors.append(
-                f"network: {url} failed: {params.get('errorText', '')}"
+                f"network: {url} failed"
+                + (f": {error}" if error else "")
                 + (f" (blocked: {reason})" if reason else "")
                 + (" (canceled)" if params.get("canceled") else "")
             )
