@@ -62,16 +62,15 @@ class _Progress:
     groups large enough to make the wait noticeable; erased when done. Never shown when
     piped."""
 
-    SHOW_FROM = 300  # files (or pages)
-
-    def __init__(self, what: str = "reading group files") -> None:
+    def __init__(self, what: str = "reading group files", show_from: int = 300) -> None:
         self.what = what
+        self.show_from = show_from  # items: fewer go by too fast to be worth a counter
         self.shown_at = 0.0
 
     def __call__(self, done: int, total: int) -> None:
         import time
 
-        if total < self.SHOW_FROM:
+        if total < self.show_from:
             return
         if done >= total:
             if self.shown_at:
@@ -726,7 +725,7 @@ def site(
 
     repo = _repo(ctx)
     now = schedule.moment(repo.group, _build_time(today))
-    progress = _Progress("writing pages") if sys.stderr.isatty() else None
+    progress = _Progress("writing pages", show_from=100) if sys.stderr.isatty() else None
     from mastermind_kit.cache import Cache, Shelf
 
     store = Shelf(Cache.for_repo(repo.root), "site-pages")

@@ -61,3 +61,19 @@ def test_silent_when_piped(group: Path) -> None:
         text=True,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_site_shows_its_pages_on_a_terminal_and_nothing_when_piped(group: Path) -> None:
+    root = _big_group(group)
+    code, output = _run_in_terminal(root, "site", "--today", "2033-01-01")
+    assert code == 0, output
+    assert "writing pages" in output and "reading group files" in output
+    done = subprocess.run(
+        [sys.executable, "-m", "mastermind_kit", "site", "--today", "2033-01-01"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0
+    assert done.stderr == ""
+    assert done.stdout == "wrote 163 pages: _site/index.html\n"  # 160 meetings, 2 members
