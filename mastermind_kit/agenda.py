@@ -351,7 +351,7 @@ def write(repo: GroupRepo, agenda: Agenda, text: str, *, force: bool = False) ->
     from mastermind_kit import generated
 
     path = repo.agenda_path(agenda.meeting)
-    return generated.write(path, text, shown=repo.rel(path), force=force)
+    return generated.write(path, text, root=repo.root, shown=repo.rel(path), force=force)
 
 
 def _quote(member_id: str) -> str:

@@ -23,7 +23,15 @@ from pathlib import Path
 from mastermind_kit.errors import UsageError
 from mastermind_kit.findings import ERROR, WARNING, Finding
 from mastermind_kit.model import Group, is_slug, parse_date, split_commitment_id
-from mastermind_kit.repo import CONFIG, MEETINGS, MEMBERS, GroupRepo, bulk_reading, place_findings
+from mastermind_kit.repo import (
+    CONFIG,
+    MEETINGS,
+    MEMBERS,
+    RECAPS,
+    GroupRepo,
+    bulk_reading,
+    place_findings,
+)
 
 __all__ = [
     "check_repo",
@@ -130,6 +138,17 @@ def _check_layout(repo: GroupRepo, group: Group, report: _Report) -> None:
                 "layout",
                 f"folder '{folder.name}' is not a meeting date (YYYY-MM-DD); ignored",
             )
+    recaps = repo.root / RECAPS
+    if recaps.is_symlink() or (recaps.exists() and not recaps.is_dir()):
+        report.at(
+            RECAPS,
+            1,
+            ERROR,
+            "symlink" if recaps.is_symlink() else "layout",
+            f"'{RECAPS}' must be a folder inside the group repo, not a "
+            f"{'symlink' if recaps.is_symlink() else 'file'}; recaps are neither read nor "
+            "written there",
+        )
     for member in group.members:
         if is_slug(member.id) and not repo.profile_path(member.id).exists():
             report.at(

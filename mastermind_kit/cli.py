@@ -653,8 +653,18 @@ def recap(
             raise UsageError("no meeting has taken place yet", hint="use --meeting DATE")
     else:
         day = schedule.resolve(group, meeting, _now(today))
+        if schedule.start(group, day) > schedule.moment(group, _now(today)):
+            raise UsageError(
+                f"the meeting of {day} has not taken place yet",
+                hint="'mastermind agenda --meeting DATE' plans it",
+            )
     result = meeting_recap.build(read_recap(repo, day))
-    body = meeting_recap.markdown_body(result, group_root=repo.root)
+    # A group's own recap template is run only when its Markdown is asked for.
+    body = (
+        meeting_recap.markdown_body(result, group_root=repo.root)
+        if save or fmt == "markdown"
+        else ""
+    )
     if save:
         text = meeting_recap.document(result, body)
         done = meeting_recap.write(repo, result, text, force=force)
@@ -675,7 +685,10 @@ def _build_time(today: dt.date | None) -> dt.datetime | dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+            when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+            if not 1900 <= when.year <= 2999:  # as for --today: the calendar's ends overflow
+                raise ValueError(epoch)
+            return when
         except (ValueError, OverflowError, OSError):
             from mastermind_kit.errors import UsageError
 
@@ -720,20 +733,24 @@ def site(
     """
     from mastermind_kit import schedule
     from mastermind_kit import site as pages
+    from mastermind_kit.cache import Cache, Shelf
     from mastermind_kit.fsutil import replace_tree
     from mastermind_kit.history import is_ignored
 
     repo = _repo(ctx)
-    now = schedule.moment(repo.group, _build_time(today))
-    progress = _Progress("writing pages", show_from=100) if sys.stderr.isatty() else None
-    from mastermind_kit.cache import Cache, Shelf
-
-    store = Shelf(Cache.for_repo(repo.root), "site-pages")
-    built = pages.build(repo, now=now, progress=progress, store=store)
     if out is not None and ctx.obj.repo is not None and not out.is_absolute():
         out = ctx.obj.repo / out  # like git -C: relative to that folder
-    target = (out if out is not None else repo.root / pages.FOLDER).absolute()
-    replace_tree(target, built.files, marker=pages.MARKER, force=force)
+    target = pages.output_folder(repo.root, out if out is not None else repo.root / pages.FOLDER)
+    now = schedule.moment(repo.group, _build_time(today))
+    progress = _Progress("writing pages", show_from=100) if sys.stderr.isatty() else None
+    cache = Cache.for_repo(repo.root)
+    built = pages.build(repo, now=now, progress=progress, store=Shelf(cache, "site-pages"))
+    # Half-written pages wait inside .git when the folder is in the repo: an interrupted
+    # run leaves nothing that `git add -A` would pick up.
+    staging = (
+        cache.folder if cache.folder is not None and target.is_relative_to(repo.root) else None
+    )
+    replace_tree(target, built.files, marker=pages.MARKER, force=force, staging=staging)
     index = target / pages.INDEX
     _echo(ctx, f"wrote {len(built.files)} pages: {_from_cwd(index)}")
     if out is None and is_ignored(repo.root, pages.FOLDER) is False:

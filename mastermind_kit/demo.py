@@ -225,8 +225,9 @@ def tour(target: Path, now: dt.datetime) -> str:
     errors, warnings = counts(findings)
     notes = sum(1 for _ in repo.note_paths())
     where = str(target)
-    pages = site.build(repo, now=now, store=Shelf(Cache.for_repo(target), "site-pages"))
-    replace_tree(target / site.FOLDER, pages.files, marker=site.MARKER)
+    cache = Cache.for_repo(target)
+    pages = site.build(repo, now=now, store=Shelf(cache, "site-pages"))
+    replace_tree(target / site.FOLDER, pages.files, marker=site.MARKER, staging=cache.folder)
     lines = [
         f"The sample group '{repo.group.name}' is now a git repo in {where}",
         f"  {len(repo.group.members)} members, {notes} notes, "

@@ -59,11 +59,20 @@ def write_new(
     return backup
 
 
-def replace_tree(out: Path, files: dict[str, str], *, marker: str, force: bool = False) -> None:
+def replace_tree(
+    out: Path,
+    files: dict[str, str],
+    *,
+    marker: str,
+    force: bool = False,
+    staging: Path | None = None,
+) -> None:
     """Make folder ``out`` hold exactly ``files`` (relative path -> text), all at once:
-    they are written to a new folder beside it, which then takes its place, so a reader
-    sees the old tree or the new one. ``out`` is replaced only when it is empty or was
-    made by this function (it holds the file ``marker``), or with ``force``."""
+    they are written to a new folder in ``staging`` (default: beside ``out``), which
+    then takes its place, so a reader sees the old tree or the new one. ``out`` is
+    replaced only when it is empty or was made by this function (it holds the file
+    ``marker``), or with ``force``. What an interrupted run left in ``staging`` is
+    removed first. A failure of the disk is one line, and leaves ``out`` as it was."""
     import shutil
     import tempfile
 
@@ -74,8 +83,18 @@ def replace_tree(out: Path, files: dict[str, str], *, marker: str, force: bool =
             f"{out} holds files this command did not write; nothing was written",
             hint="choose another --out, or use --force to replace the folder",
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=out.parent))
+    staging = staging if staging is not None else out.parent
+    prefix = f".{out.name}."
+    try:
+        staging.mkdir(parents=True, exist_ok=True)
+        for entry in staging.iterdir():
+            if entry.name.startswith(prefix) and entry.name.endswith((".new", ".old")):
+                shutil.rmtree(entry, ignore_errors=True)
+        fresh = Path(tempfile.mkdtemp(prefix=prefix, suffix=".new", dir=staging))
+    except OSError as error:
+        raise UsageError(
+            f"cannot write to {staging}: {_reason(error)}; nothing was written"
+        ) from None
     old = fresh.with_suffix(".old")
     try:
         for relative, text in sorted(files.items()):
@@ -89,15 +108,25 @@ def replace_tree(out: Path, files: dict[str, str], *, marker: str, force: bool =
             encoding="utf-8",
         )
         os.chmod(fresh, 0o755)
+        out.parent.mkdir(parents=True, exist_ok=True)
         if out.exists():
             os.replace(out, old)
         os.replace(fresh, out)
+    except OSError as error:
+        shutil.rmtree(fresh, ignore_errors=True)
+        if old.exists() and not out.exists():
+            os.replace(old, out)
+        raise UsageError(f"cannot write to {out}: {_reason(error)}; nothing was written") from None
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         if old.exists() and not out.exists():
             os.replace(old, out)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _reason(error: OSError) -> str:
+    return (error.strerror or str(error)).lower()
 
 
 def _free_backup(path: Path) -> Path:

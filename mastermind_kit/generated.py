@@ -46,10 +46,27 @@ def is_generated(text: str) -> bool:
     return False
 
 
-def write(path: Path, text: str, *, shown: Path, force: bool = False) -> str:
+def write(path: Path, text: str, *, root: Path, shown: Path, force: bool = False) -> str:
     """Save a generated file; returns "written", "unchanged", "replaced" or "replaced
-    (backup kept)". A stale generated file is replaced; a hand-edited one (or anything
-    that is not a regular file) only with ``force``."""
+    (backup kept)". A stale generated file is replaced; a hand-edited one only with
+    ``force``. Nothing is written through a symlink (the file, or a folder on the way
+    from ``root``, the repo, which a member could point anywhere), and a failure of the
+    disk is one line naming the file."""
+    from mastermind_kit.errors import UsageError
+
+    if path.is_symlink():
+        raise UsageError(f"{shown} is a symlink; nothing was written")
+    folder = path.parent
+    if folder.exists() and folder.resolve() != root / folder.relative_to(root):
+        raise UsageError(f"{shown.parent} is reached through a symlink; nothing was written")
+    try:
+        return _write(path, text, shown=shown, force=force)
+    except OSError as error:  # a folder in the way, no permission, a full disk
+        reason = (error.strerror or str(error)).lower()
+        raise UsageError(f"cannot write {shown}: {reason}; nothing was written") from None
+
+
+def _write(path: Path, text: str, *, shown: Path, force: bool) -> str:
     from mastermind_kit.fsutil import atomic_write, write_new
 
     if not path.exists() and not path.is_symlink():

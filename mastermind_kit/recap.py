@@ -18,15 +18,18 @@ Rendered as Markdown (``recap.md.j2``; a group may override it), plain text or J
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mastermind_kit import schedule
+from mastermind_kit.charts import format_number
 from mastermind_kit.ledger import progress_percent
 from mastermind_kit.model import Commitment, Group, MemberEntry, Report, Skipped, skipped_line
 from mastermind_kit.read import RecapView
-from mastermind_kit.repo import GroupRepo
+from mastermind_kit.render import visible
+from mastermind_kit.repo import MEETINGS, GroupRepo
 
 __all__ = ["Recap", "build", "document", "markdown_body", "text", "write"]
 
@@ -76,6 +79,7 @@ class Recap:
     attended: list[MemberEntry]
     excused: list[MemberEntry]
     absent: list[MemberEntry]
+    unreadable: list[MemberEntry]  # a note is there but has errors (skipped): not absent
     hot_seats: list[HotSeat]
     hot_seats_recorded: bool  # from the meeting's agenda.md, not replayed
     walk_aways: list[tuple[MemberEntry, str | None]]
@@ -95,6 +99,7 @@ class Recap:
             "attended": [who(m) for m in self.attended],
             "excused": [who(m) for m in self.excused],
             "absent": [who(m) for m in self.absent],
+            "unreadable": [who(m) for m in self.unreadable],
             "hot_seats": [
                 {**who(s.member), "issue": s.issue, "requested": s.requested}
                 for s in self.hot_seats
@@ -140,6 +145,8 @@ class Recap:
                 "attended": "members with a note for the meeting",
                 "excused": "excused in mastermind.yaml",
                 "absent": "in the group on that day, not excused, no note",
+                "unreadable": "a note is there but has errors of its own (run 'mastermind "
+                "check'): left out, so neither attended nor absent",
                 "hot_seats": "from the meeting's agenda.md where it records them, else the "
                 "order the agenda gives the members who came (hot_seats_recorded: false)",
                 "issue": "the first question the member brought",
@@ -165,13 +172,19 @@ def build(view: RecapView) -> Recap:
     meeting_view = view.meeting
     group, meeting, notes = meeting_view.group, meeting_view.meeting, meeting_view.notes
     active = [m for m in group.members if m.active_on(meeting)]
+    broken = {s.path for s in view.skipped if s.kind == "note"}
     attended = [m for m in active if m.id in notes]
+    unreadable = [
+        m
+        for m in active
+        if m.id not in notes and Path(MEETINGS, meeting.isoformat(), f"{m.id}.md") in broken
+    ]
     excused = [m for m in active if m.id not in notes and group.is_excused(m.id, meeting)]
-    absent = [m for m in active if m.id not in notes and m not in excused]
+    absent = [m for m in active if m.id not in notes and m not in excused + unreadable]
     members = {m.id: m for m in group.members}
     seat_ids, recorded = held_seats(meeting_view)
     hot_seats = []
-    for member_id in seat_ids:
+    for member_id in dict.fromkeys(seat_ids):  # once each, in order
         member = members.get(member_id)
         if member is None:
             continue
@@ -217,6 +230,7 @@ def build(view: RecapView) -> Recap:
         attended=attended,
         excused=excused,
         absent=absent,
+        unreadable=unreadable,
         hot_seats=hot_seats,
         hot_seats_recorded=recorded,
         walk_aways=walk_aways,
@@ -228,42 +242,56 @@ def build(view: RecapView) -> Recap:
 
 
 def one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+    """A member's text on one line, its control characters made visible."""
+    return visible(" ".join((text or "").split()))
+
+
+# Markdown would read these in a member's text as markup: emphasis, code, links and
+# images, raw HTML and comments, table cells, entities. (Each text is on one line after
+# a prefix of ours, so "#" and ">" cannot start a heading or a quote.) Escaped, the
+# text reads as written.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<|]|&(?=#?\w+;))")
+
+
+def markdown_text(text: str) -> str:
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def number(value: float | None) -> str:
-    """A measured value as people write it: 24500, 1.7, 1,200,000."""
-    if value is None:
-        return ""
-    if float(value).is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:,.6g}" if abs(value) < 1e15 else f"{value:.6g}"
+    """A measured value as the pages show it (``charts.format_number``)."""
+    return "" if value is None else format_number(value)
 
 
-def _context(recap: Recap) -> dict[str, Any]:
-    """Plain values for the templates: every text on one line."""
+def _context(recap: Recap, *, markdown: bool = False) -> dict[str, Any]:
+    """Plain values for the templates: every text on one line, and for Markdown with
+    its markup characters escaped."""
+    plain = markdown_text if markdown else (lambda text: text)
+
+    def line(text: str | None) -> str:
+        return plain(one_line(text))
 
     def who(member: MemberEntry) -> str:
-        return f"{one_line(member.name)} ({member.id})"
+        return f"{line(member.name)} ({member.id})"
 
     return {
-        "group": one_line(recap.group.name),
+        "group": line(recap.group.name),
         "meeting": recap.meeting.isoformat(),
         "start": recap.start.strftime("%a %Y-%m-%d %H:%M %Z"),
         "attended": [who(m) for m in recap.attended],
         "excused": [who(m) for m in recap.excused],
         "absent": [who(m) for m in recap.absent],
+        "unreadable": [who(m) for m in recap.unreadable],
         "hot_seats": [
-            {"who": who(s.member), "issue": s.issue or "", "requested": s.requested}
+            {"who": who(s.member), "issue": line(s.issue), "requested": s.requested}
             for s in recap.hot_seats
         ],
         "hot_seats_recorded": recap.hot_seats_recorded,
-        "walk_aways": [{"who": who(m), "walk_away": w or ""} for m, w in recap.walk_aways],
+        "walk_aways": [{"who": who(m), "walk_away": line(w)} for m, w in recap.walk_aways],
         "commitments": [
             {
                 "who": who(m.member),
                 "id": m.commitment.id,
-                "text": one_line(m.commitment.text),
+                "text": line(m.commitment.text),
                 "due": _iso(m.due) or "",
                 "goal": m.commitment.goal or "",
                 "carried_from": m.commitment.carried_from or "",
@@ -274,9 +302,9 @@ def _context(recap: Recap) -> dict[str, Any]:
             {
                 "who": who(r.member),
                 "id": r.report.id,
-                "text": one_line(r.commitment.text) if r.commitment else "",
+                "text": line(r.commitment.text) if r.commitment else "",
                 "status": r.report.status or "no status",
-                "note": one_line(r.report.note),
+                "note": line(r.report.note),
             }
             for r in recap.reports
         ],
@@ -284,8 +312,8 @@ def _context(recap: Recap) -> dict[str, Any]:
             {
                 "who": who(r.member),
                 "goal": r.goal,
-                "title": one_line(r.title),
-                "value": number(r.value) + (f" {one_line(r.unit)}" if r.unit else ""),
+                "title": line(r.title),
+                "value": number(r.value) + (f" {line(r.unit)}" if r.unit else ""),
                 "baseline": number(r.baseline),
                 "target": number(r.target),
                 "percent": "" if r.percent is None else f"{r.percent:g}%",
@@ -300,7 +328,7 @@ def markdown_body(recap: Recap, *, group_root: Path | None = None) -> str:
     """The recap in Markdown, ready to paste into an email (``recap.md.j2``)."""
     from mastermind_kit.render import render
 
-    return render(TEMPLATE, _context(recap), group_root=group_root)
+    return render(TEMPLATE, _context(recap, markdown=True), group_root=group_root)
 
 
 def text(recap: Recap) -> str:
@@ -312,6 +340,8 @@ def text(recap: Recap) -> str:
         lines.append(f"Excused: {', '.join(c['excused'])}")
     if c["absent"]:
         lines.append(f"Absent: {', '.join(c['absent'])}")
+    if c["unreadable"]:
+        lines.append(f"Note unreadable (skipped): {', '.join(c['unreadable'])}")
     lines += ["", "Hot seats" + ("" if c["hot_seats_recorded"] else " (as the agenda ordered)")]
     for i, seat in enumerate(c["hot_seats"], start=1):
         lines.append(f"  {i}. {seat['who']}" + (f": {seat['issue']}" if seat["issue"] else ""))
@@ -320,6 +350,8 @@ def text(recap: Recap) -> str:
     lines += ["", "Walk-aways"]
     for entry in c["walk_aways"]:
         lines.append(f"  {entry['who']}: {entry['walk_away'] or '(not written)'}")
+    if not c["walk_aways"]:
+        lines.append("  none")
     lines += ["", "Commitments made"]
     for made in c["commitments"]:
         lines.append(f"  {made['id']}  {made['text']} (due {made['due'] or '-'})")
@@ -361,7 +393,7 @@ def write(repo: GroupRepo, recap: Recap, text: str, *, force: bool = False) -> s
     from mastermind_kit import generated
 
     path = repo.recap_path(recap.meeting)
-    return generated.write(path, text, shown=repo.rel(path), force=force)
+    return generated.write(path, text, root=repo.root, shown=repo.rel(path), force=force)
 
 
 def _iso(day: dt.date | None) -> str | None:

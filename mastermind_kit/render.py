@@ -9,11 +9,29 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from mastermind_kit.errors import InputError
 from mastermind_kit.resources import templates_dir
+
+# Characters that have no business in what people read, on a page or a terminal: C0 and
+# C1 controls (but tab and newline: they retitle a terminal, clear it, hide text) and the
+# bidirectional overrides that make "evil" read "live".
+_UNSEEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control and bidi override shown as an escape (``\\x1b``)."""
+    if not _UNSEEN.search(text):
+        return text
+    return _UNSEEN.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
 
 
 def yaml_scalar(value: Any) -> str:

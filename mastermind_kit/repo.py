@@ -283,8 +283,8 @@ class GroupRepo:
 
     def recap_paths(self) -> list[Path]:
         folder = self.root / RECAPS
-        if not folder.is_dir():
-            return []
+        if not folder.is_dir() or not inside(self.root, folder):
+            return []  # a link out of the repo is never followed (check reports it)
         return sorted(p for p in folder.iterdir() if p.name.endswith(".md"))
 
     def member_notes(
@@ -445,7 +445,20 @@ class GroupRepo:
                 )
             )
         for key in ("hot_seat_order", "hot_seats"):
+            seen: set[str] = set()
             for i, member in enumerate(data.get(key) or []):
+                if member in seen:
+                    loaded.findings.append(
+                        Finding(
+                            str(shown),
+                            doc.line((key, i)),
+                            1,
+                            ERROR,
+                            "duplicate-id",
+                            f"{key}: '{member}' is listed twice",
+                        )
+                    )
+                seen.add(member)
                 if self.group.member(member) is None:
                     loaded.findings.append(
                         Finding(

@@ -23,10 +23,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Protocol
 
 from mastermind_kit import charts, schedule
@@ -41,6 +43,7 @@ from mastermind_kit.ledger import (
 )
 from mastermind_kit.model import MemberEntry, Note, Skipped, skipped_line
 from mastermind_kit.read import Workspace, recap_view
+from mastermind_kit.render import visible
 from mastermind_kit.repo import GroupRepo
 
 __all__ = ["FOLDER", "INDEX", "MARKER", "Built", "build", "pages"]
@@ -70,6 +73,10 @@ def safe_link(url: str) -> bool:
     ignore whitespace and control characters inside a scheme (``java\\tscript:``), so
     they are taken out before the scheme is read."""
     plain = _INVISIBLE.sub("", url).lower()
+    if plain.startswith(("/", "\\")):
+        # "//host/x" and "/etc/passwd" are relative to the page's scheme, which is
+        # file: when the pages are opened from the disk: a network share, a local file.
+        return False
     match = _SCHEME.match(plain)
     if match is None:
         return ":" not in plain.split("/", 1)[0]  # "a:b" with an odd scheme: refuse
@@ -108,7 +115,7 @@ class _Markdown:
         found = self.memo.get(text)
         if found is None:
             env: dict[str, Any] = {}
-            tokens = self.md.parse(text, env)
+            tokens = self.md.parse(visible(text), env)
             for token in tokens:  # the page has its h1 and h2: a member's "# x" is an h3
                 if token.type in ("heading_open", "heading_close"):
                     token.tag = f"h{min(6, int(token.tag[1]) + 2)}"
@@ -131,6 +138,27 @@ def _disarm_links(state: Any) -> None:
             token.attrSet("class", "unsafe-link")
             if token.info == "auto" and i + 1 < len(children):
                 children[i + 1].content = "(link removed: not http, https or mailto)"
+
+
+def output_folder(root: Path, out: Path) -> Path:
+    """Where ``--out`` may write: never the group repo, a folder that holds it, its git
+    folder or one of its group folders, whatever ``--force`` says (the folder is
+    replaced whole)."""
+    from mastermind_kit.errors import UsageError
+    from mastermind_kit.repo import CONFIG, MEETINGS, MEMBERS, RECAPS
+
+    target = Path(os.path.normpath(out.absolute()))
+    real = target.resolve()
+    if real == root or root.is_relative_to(real):
+        raise UsageError(f"--out {out} is the group repo or holds it; nothing was written")
+    if real.is_relative_to(root):
+        parts = real.relative_to(root).parts
+        if ".git" in parts or parts[0] in (MEMBERS, MEETINGS, RECAPS, "templates", CONFIG):
+            raise UsageError(
+                f"--out {out} is inside the group's own files; nothing was written",
+                hint=f"the default is {FOLDER}/ in the group repo",
+            )
+    return target
 
 
 # -- the pages --------------------------------------------------------------------------------
@@ -226,6 +254,7 @@ class _Site:
             loader=jinja2.FileSystemLoader(str(templates_dir() / "site")),
             autoescape=True,  # every template, whatever its name: pages are HTML
             undefined=jinja2.StrictUndefined,
+            finalize=_finalize,
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -297,11 +326,16 @@ class _Site:
     @cached_property
     def template_key(self) -> str:
         """The templates' sources, as one digest: an edited template is a new page."""
+        from mastermind_kit import __version__
         from mastermind_kit.resources import templates_dir
 
         folder = templates_dir() / "site"
-        hasher = hashlib.sha256()
-        for path in sorted(folder.glob("*.j2")):
+        hasher = hashlib.sha256(__version__.encode())
+        # The code that turns the context into a page (filters, Markdown, charts) too: a
+        # fix to it must reach pages that were kept before it.
+        here = Path(__file__).resolve().parent
+        sources = [*sorted(folder.glob("*.j2")), here / "site.py", here / "charts.py"]
+        for path in sources:
             hasher.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         return hasher.hexdigest()
 
@@ -314,7 +348,7 @@ class _Site:
             from markupsafe import Markup
 
             member = self.members.get(member_id)
-            name = member.name if member else member_id
+            name = visible(member.name if member else member_id)
             link = Markup('<a href="{}members/{}.html">{}</a>').format(
                 "../" * depth, member_id, name
             )
@@ -423,15 +457,15 @@ class _Site:
         mine = self.ledger.members[member.id]
         profile = self.workspace.profiles.get(member.id)
         goals = []
-        for progress in mine.goals:
+        for number, progress in enumerate(mine.goals, start=1):
             goal = progress.goal
             line = forecast_line(goal, progress.results)
             segment = line if isinstance(line, tuple) else None
             chart = charts.goal_chart(
-                chart_id=f"goal-{goal.id}",
-                title=goal.title,
-                metric=goal.metric,
-                unit=goal.unit,
+                chart_id=f"chart-{number}",  # not the goal's id: "a" and "a-title" would clash
+                title=visible(goal.title),
+                metric=visible(goal.metric),
+                unit=visible(goal.unit) if goal.unit else None,
                 results=progress.results,
                 baseline=goal.baseline,
                 target=goal.target,
@@ -550,6 +584,9 @@ class _Site:
             "attended": self.people([m.id for m in recap.attended]),
             "excused": self.people([m.id for m in recap.excused]) if recap.excused else None,
             "absent": self.people([m.id for m in recap.absent]) if recap.absent else None,
+            "unreadable": (
+                self.people([m.id for m in recap.unreadable]) if recap.unreadable else None
+            ),
             "hot_seats": [
                 {**self.who(s.member.id), "issue": s.issue, "requested": s.requested}
                 for s in recap.hot_seats
@@ -603,6 +640,14 @@ class _Site:
 
 
 # -- small helpers -----------------------------------------------------------------------------
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template prints: a member's text with its controls made visible;
+    our own markup (already safe) as it is."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return visible(value)
+    return value
 
 
 def _fate(name: str | None) -> Any:

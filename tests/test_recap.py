@@ -172,7 +172,8 @@ def test_a_broken_note_is_skipped_and_named(run_main, small: Path) -> None:
     assert code == 0
     assert "meetings/2026-12-15/bob.md:4: skipped: hot_seat: expected a boolean" in err
     assert "> warning: 1 note skipped, numbers may be incomplete" in out
-    assert "- Absent: Bob Example (bob)" in out  # no readable note
+    assert "- Note unreadable (skipped, run `mastermind check`): Bob Example (bob)" in out
+    assert "Absent" not in out  # he wrote a note, it has an error
     assert recap(run_main, small, "--strict")[0] == 1
     code, out, _ = recap(run_main, small, "--format", "json")
     assert json.loads(out)["skipped"][0]["path"] == "meetings/2026-12-15/bob.md"
@@ -215,3 +216,76 @@ if __name__ == "__main__":
         GOLDEN.mkdir(exist_ok=True)
         _update()
         print("tests/golden/recap-* updated")
+
+
+# -- what a hostile or careless member can commit -------------------------------------------
+
+
+def test_a_meeting_not_yet_held_has_no_recap(run_main, small: Path) -> None:
+    code, _, err = recap(run_main, small, "--meeting", "2026-12-29", "--write")
+    assert code == 2
+    assert "the meeting of 2026-12-29 has not taken place yet" in err
+    assert not (small / "recaps").exists()
+
+
+def test_member_text_cannot_drive_the_terminal_or_the_markdown(run_main, small: Path) -> None:
+    note = small / "meetings/2026-12-15/bob.md"
+    note.write_text(
+        note.read_text().replace(
+            "walk_away: A script for the announcement",
+            'walk_away: "ok\\e]0;pwned\\a\\e[8mhidden <!-- [x](javascript:y) *b* \\u202eevil"',
+        )
+    )
+    code, out, _ = recap(run_main, small, "--format", "text")
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "ok\\x1b]0;pwned\\x07\\x1b[8mhidden" in out
+    code, out, _ = recap(run_main, small)
+    assert "\x1b" not in out
+    # Markdown that renders as the text was written: the escapes' own backslashes doubled
+    assert r"ok\\x1b\]0;pwned\\x07" in out
+    assert r"hidden \<!-- \[x\](javascript:y) \*b\* \\u202eevil" in out
+
+
+def test_the_group_template_runs_only_for_markdown(run_main, small: Path) -> None:
+    build_tree(small, {"templates/recap.md.j2": "{{ nosuch }}\n"})
+    assert recap(run_main, small, "--format", "json")[0] == 0
+    assert recap(run_main, small, "--format", "text")[0] == 0
+    code, _, err = recap(run_main, small)
+    assert code == 2 and "templates/recap.md.j2" in err and "Traceback" not in err
+
+
+def test_recaps_never_written_through_a_symlink(run_main, small: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (small / "recaps").symlink_to(outside)
+    code, _, err = recap(run_main, small, "--write")
+    assert code == 2
+    assert "recaps is reached through a symlink; nothing was written" in err
+    assert list(outside.iterdir()) == []
+    code, out, _ = run_main("-C", str(small), "check")
+    assert code == 1
+    assert (
+        "recaps:1:1: error: 'recaps' must be a folder inside the group repo, not a symlink" in out
+    )
+
+
+def test_a_file_in_the_way_is_one_line(run_main, small: Path) -> None:
+    (small / "recaps").write_text("not a folder\n")
+    code, _, err = recap(run_main, small, "--write")
+    assert code == 2
+    assert err.startswith("mastermind: error: cannot write recaps/2026-12-15.md: ")
+    assert "nothing was written" in err and "Traceback" not in err
+
+
+def test_an_agenda_listing_a_member_twice_is_an_error(run_main, small: Path) -> None:
+    build_tree(
+        small,
+        {
+            "meetings/2026-12-15/agenda.md": "---\nmeeting: 2026-12-15\n"
+            "hot_seat_order: [alice, bob]\nhot_seats: [alice, alice]\n---\n"
+        },
+    )
+    code, out, _ = run_main("-C", str(small), "check")
+    assert code == 1
+    assert "agenda.md:4:1: error: hot_seats: 'alice' is listed twice [duplicate-id]" in out

@@ -111,12 +111,13 @@ def test_every_member_page_has_a_chart_per_goal_with_a_text_table(demo_site: Pat
         profile = repo.profile(member.id)[0]
         assert profile is not None
         text = (demo_site / "members" / f"{member.id}.html").read_text()
-        for goal in profile.goals:
+        for number, goal in enumerate(profile.goals, start=1):
             chart = re.search(
-                rf'<svg[^>]*aria-labelledby="goal-{goal.id}-title goal-{goal.id}-desc"', text
+                rf'<svg[^>]*aria-labelledby="chart-{number}-title chart-{number}-desc"', text
             )
             assert chart, f"{member.id}: no chart for {goal.id}"
             assert f'<h3 id="goal-{goal.id}">' in text
+            assert re.search(rf'<title id="chart-{number}-title">{re.escape(goal.title)}', text)
         assert text.count("<svg") >= len(profile.goals)
         assert "<table>" in text
 
@@ -204,7 +205,9 @@ def test_a_broken_note_is_skipped_and_named_on_the_index(run_main, small: Path) 
     assert '<h2 id="skipped" class="warning">Skipped files</h2>' in index
     assert "<code>meetings/2026-12-15/bob.md:4</code>: hot_seat: expected a boolean" in index
     assert "1 note skipped, numbers may be incomplete" in index
-    assert (small / "_site/meetings/2026-12-15.html").is_file()
+    meeting = (small / "_site/meetings/2026-12-15.html").read_text()
+    assert "Note unreadable (skipped; run <code>mastermind check</code>): <a" in meeting
+    assert "Absent" not in meeting
     assert site(run_main, small, "--today", TODAY, "--strict")[0] == 1
 
 
@@ -267,6 +270,9 @@ HOSTILE_LINKS = [
     "data:image/png;base64,iVBORw0KGgo=",
     "file:///etc/passwd",
     "\x01javascript:alert(1)",
+    "//evil.example/share",  # file://evil.example/share from a page opened from the disk
+    "/etc/passwd",
+    "\\\\evil.example\\share",
 ]
 
 
@@ -379,3 +385,75 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--update"]:
         _update()
         print("tests/golden/site updated")
+
+
+# -- where pages may be written ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("out", [".", "..", "members", "meetings/x", ".git/pages", "recaps"])
+def test_the_repo_and_its_own_folders_are_never_replaced(
+    run_main, small: Path, out: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git(small, "init", "-q")
+    (small / "mine.txt").write_text("my own words\n")
+    before = sorted(p.relative_to(small.parent).as_posix() for p in small.parent.rglob("*"))
+    monkeypatch.chdir(small)
+    code, _, err = run_main("site", "--today", TODAY, "--out", out, "--force")
+    assert code == 2, err
+    assert "nothing was written" in err and "Traceback" not in err
+    after = sorted(p.relative_to(small.parent).as_posix() for p in small.parent.rglob("*"))
+    assert after == before
+
+
+def test_disk_trouble_is_one_line(run_main, small: Path, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    code, _, err = site(run_main, small, "--today", TODAY, "--out", str(tmp_path / "afile/sub"))
+    assert code == 2
+    assert err.startswith("mastermind: error: cannot write to ")
+    assert "Traceback" not in err
+
+
+def test_an_interrupted_run_leaves_nothing_git_would_pick_up(run_main, small: Path) -> None:
+    git(small, "init", "-q")
+    (small / ".gitignore").write_text("_site/\n")
+    commit(small, "start", when="2026-12-16T10:00:00+01:00")
+    # what a run killed while writing leaves: its half-written folder, in .git
+    leftover = small / ".git/mastermind-cache/._site.abc123.new"
+    (leftover / "members").mkdir(parents=True)
+    assert site(run_main, small, "--today", TODAY)[0] == 0
+    assert not leftover.exists()
+    assert git(small, "status", "--porcelain") == ""
+
+
+def test_source_date_epoch_out_of_range_is_a_usage_error(
+    run_main, small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402214399")  # 9999-12-31
+    code, _, err = site(run_main, small)
+    assert code == 2 and "SOURCE_DATE_EPOCH" in err and "Traceback" not in err
+
+
+def test_goal_ids_never_clash_and_a_goal_may_lack_a_metric(run_main, small: Path) -> None:
+    profile = small / "members/bob.md"
+    profile.write_text(
+        "---\nname: Bob Example\ngoals:\n"
+        "  - {id: a, title: First, baseline: 1, target: 2}\n"
+        "  - {id: a-title, title: Second, metric: m, baseline: 5, target: 1}\n---\n"
+    )
+    assert site(run_main, small, "--today", TODAY)[0] == 0
+    page = parse(small / "_site/members/bob.html")
+    text = (small / "_site/members/bob.html").read_text()
+    ids = [value for _, name, value in page.attributes if name == "id"]
+    assert len(ids) == len(set(ids))
+    assert "<p>baseline 1, target 2." in text
+
+
+def test_names_cannot_reverse_or_hide_text(run_main, small: Path) -> None:
+    config = small / "mastermind.yaml"
+    config.write_text(
+        config.read_text().replace("name: Bob Example", 'name: "Bob \\u202eevil\\e[8m"')
+    )
+    assert site(run_main, small, "--today", TODAY)[0] == 0
+    text = (small / "_site/index.html").read_text()
+    assert "\u202e" not in text and "\x1b" not in text
+    assert "Bob \\u202eevil\\x1b[8m" in text
