@@ -433,17 +433,7 @@ class GroupRepo:
             return None, loaded
         doc = loaded.doc
         data = doc.data
-        if parse_date(data["meeting"]) != day:
-            loaded.findings.append(
-                Finding(
-                    str(shown),
-                    doc.line(("meeting",)),
-                    1,
-                    ERROR,
-                    "path",
-                    f"meeting {data['meeting']} does not match the folder {day}",
-                )
-            )
+        loaded.findings.extend(_meeting_matches(shown, doc, day, "folder"))
         for key in ("hot_seat_order", "hot_seats"):
             seen: set[str] = set()
             for i, member in enumerate(data.get(key) or []):
@@ -496,18 +486,9 @@ class GroupRepo:
         loaded = self._read(path, "recap")
         if loaded.ok and loaded.doc is not None:
             doc = loaded.doc
-            if parse_date(doc.data["meeting"]) != day:
-                loaded.findings.append(
-                    Finding(
-                        str(shown),
-                        doc.line(("meeting",)),
-                        1,
-                        ERROR,
-                        "path",
-                        f"meeting {doc.data['meeting']} does not match the file name {day}",
-                    )
-                )
-            elif not schedule.is_meeting(self.group, day):
+            mismatch = _meeting_matches(shown, doc, day, "file name")
+            loaded.findings.extend(mismatch)
+            if not mismatch and not schedule.is_meeting(self.group, day):
                 loaded.findings.append(
                     Finding(
                         str(shown),
@@ -554,6 +535,14 @@ def _once(read: dict[str, _T], path: Path, make: Callable[[Path], _T]) -> _T:
     if key not in read:
         read[key] = make(path)
     return read[key]
+
+
+def _meeting_matches(shown: Path, doc: Document, day: dt.date, named_by: str) -> list[Finding]:
+    """A generated file's ``meeting`` must be the date its path names."""
+    if parse_date(doc.data["meeting"]) == day:
+        return []
+    message = f"meeting {doc.data['meeting']} does not match the {named_by} {day}"
+    return [Finding(str(shown), doc.line(("meeting",)), 1, ERROR, "path", message)]
 
 
 def _misplaced(shown: Path, rule: str, message: str) -> Loaded:

@@ -576,58 +576,34 @@ class _Site:
         return self.render("meeting.html.j2", 1, dated=not held, **context)
 
     def recap_context(self, recap: Any) -> dict[str, Any]:
+        """The recap as ``recap.py`` gives it (its JSON), with links to the members'
+        pages and each commitment's fate as of today."""
+        data = recap.to_json()
+
+        def people(key: str) -> Any:
+            return self.people([m["id"] for m in data[key]]) if data[key] else None
+
         def fate(commitment_id: str) -> str | None:
             entry = self.entries.get(commitment_id)
             return entry.fate if entry else None
 
+        def linked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [{**row, **self.who(row["id"])} for row in rows]
+
         return {
-            "attended": self.people([m.id for m in recap.attended]),
-            "excused": self.people([m.id for m in recap.excused]) if recap.excused else None,
-            "absent": self.people([m.id for m in recap.absent]) if recap.absent else None,
-            "unreadable": (
-                self.people([m.id for m in recap.unreadable]) if recap.unreadable else None
-            ),
-            "hot_seats": [
-                {**self.who(s.member.id), "issue": s.issue, "requested": s.requested}
-                for s in recap.hot_seats
-            ],
-            "hot_seats_recorded": recap.hot_seats_recorded,
-            "walk_aways": [{**self.who(m.id), "text": w} for m, w in recap.walk_aways],
+            "attended": self.people([m["id"] for m in data["attended"]]),
+            "excused": people("excused"),
+            "absent": people("absent"),
+            "unreadable": people("unreadable"),
+            "hot_seats": linked(data["hot_seats"]),
+            "hot_seats_recorded": data["hot_seats_recorded"],
+            "walk_aways": linked(data["walk_aways"]),
             "commitments": [
-                {
-                    "member": self.who(m.member.id),
-                    "id": m.commitment.id,
-                    "anchor": anchor(m.commitment.id),
-                    "text": m.commitment.text,
-                    "due": _iso(m.due),
-                    "fate": fate(m.commitment.id),
-                }
-                for m in recap.commitments
+                {**row, "member": self.who(row["id"]), "fate": fate(row["commitment"])}
+                for row in data["commitments"]
             ],
-            "reports": [
-                {
-                    "member": self.who(r.member.id),
-                    "id": r.report.id,
-                    "anchor": anchor(r.report.id),
-                    "text": r.commitment.text if r.commitment else None,
-                    "status": r.report.status,
-                    "note": r.report.note,
-                }
-                for r in recap.reports
-            ],
-            "results": [
-                {
-                    **self.who(r.member.id),
-                    "goal": r.goal,
-                    "title": r.title,
-                    "unit": r.unit,
-                    "value": r.value,
-                    "baseline": r.baseline,
-                    "target": r.target,
-                    "percent": r.percent,
-                }
-                for r in recap.results
-            ],
+            "reports": [{**row, "member": self.who(row["id"])} for row in data["reports"]],
+            "results": linked(data["results"]),
         }
 
     def note_block(self, note: Note) -> dict[str, Any]:
