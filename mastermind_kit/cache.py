@@ -176,10 +176,11 @@ class Shelf:
 class Models:
     """The parsed models of many files (the notes of a whole group), each stored with
     the content id it was parsed from, in one slot: a file whose id is unchanged is not
-    parsed again. Stored with ``pickle`` (fast for thousands of small dataclasses) and
-    read back by an unpickler that builds nothing but the model's own classes, dates
-    and paths: the cache folder is local to this clone, never pulled, but a damaged or
-    foreign file must not be able to run anything."""
+    parsed again (and what git says of one commit's history, in the same way). Stored
+    with ``pickle`` (fast for tens of thousands of small records) and read back by an
+    unpickler that builds nothing but the classes it is allowed (the model's own, dates
+    and paths by default): the cache folder is local to this clone, never pulled, but a
+    damaged or foreign file must not be able to run anything."""
 
     ALLOWED = frozenset(
         {
@@ -195,8 +196,12 @@ class Models:
         }
     )
 
-    def __init__(self, cache: Cache, slot: str) -> None:
+    def __init__(
+        self, cache: Cache, slot: str, *, allowed: frozenset[tuple[str, str]] | None = None
+    ) -> None:
         self.path = cache.folder / f"{slot}.pickle" if cache.folder is not None else None
+        if allowed is not None:
+            self.ALLOWED = allowed
 
     def load(self, key: str) -> dict[str, tuple[str, Any]]:
         """Relative path -> (content id, model) as saved under ``key``; {} otherwise."""

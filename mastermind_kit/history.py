@@ -15,9 +15,12 @@ import subprocess
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from mastermind_kit.errors import GitError
+
+if TYPE_CHECKING:
+    from mastermind_kit.cache import Models
 
 # Options that keep our own commits independent of the user's global setup: no
 # signing prompts, no hooks of theirs running inside a generated repo.
@@ -325,7 +328,10 @@ def _env() -> dict[str, str]:
 
 
 def _probe(root: Path) -> tuple[str, list[str]] | None:
-    """One ``git rev-parse``: (state, lines) where state is "ok", "empty", "not-repo"."""
+    """One ``git rev-parse``: (state, lines) where state is "ok", "empty", "not-repo".
+    The lines: inside a work tree, the prefix, shallow, the paths of the shallow file,
+    of grafts and of replace refs, then (when there are commits) HEAD's commit id and
+    its symbolic name ("HEAD" when detached)."""
     args = [
         "git",
         "rev-parse",
@@ -334,19 +340,23 @@ def _probe(root: Path) -> tuple[str, list[str]] | None:
         "--is-shallow-repository",
         "--git-path",
         "shallow",
-        "--symbolic-full-name",
-        "--verify",
-        "-q",
+        "--git-path",
+        "info/grafts",
+        "--git-path",
+        "refs/replace",
         "HEAD",
+        "--symbolic-full-name",
+        "HEAD",
+        "--",  # revisions, not paths, whatever files the work tree holds
     ]
     try:
         done = subprocess.run(args, cwd=root, env=_env(), capture_output=True, check=False)
     except FileNotFoundError:
         return None
     lines = done.stdout.decode("utf-8", "replace").split("\n")
-    if done.returncode == 0 and len(lines) >= 5:
+    if done.returncode == 0 and len(lines) >= 8:
         return "ok", lines
-    if lines and lines[0] == "true" and len(lines) >= 4:
+    if lines and lines[0] == "true" and len(lines) >= 6:
         return "empty", lines  # HEAD does not resolve: no commits yet
     return "not-repo", lines
 
@@ -358,6 +368,16 @@ def read(root: Path, *, signatures: bool = False) -> History:
     detached HEAD): it returns what can be known and says the rest in ``warnings``.
     """
     return start(root, signatures=signatures).result()
+
+
+_CACHED_CLASSES = frozenset(
+    {
+        *((__name__, name) for name in ("Commit", "Person", "Change", "FileHistory")),
+        ("datetime", "datetime"),
+        ("datetime", "timezone"),
+        ("datetime", "timedelta"),
+    }
+)
 
 
 class PendingLog:
@@ -372,6 +392,7 @@ class PendingLog:
         self.errors: IO[bytes] | None = None
         self.prefix = ""
         self.boundary: set[str] = set()
+        self.store: tuple[Models, str] | None = None  # where to keep what git says
 
     def result(self) -> History:
         history = self.history
@@ -391,6 +412,9 @@ class PendingLog:
             self.output.close()
             self.errors.close()
             self.process = None
+        if self.store is not None:
+            store, key = self.store
+            store.save(key, {"log": (key, (history.commits, history.files, history.removed))})
         return history
 
 
@@ -418,7 +442,7 @@ def start(root: Path, *, signatures: bool = False) -> PendingLog:
         return pending
     prefix = lines[1]
     history.shallow = lines[2] == "true"
-    history.detached = lines[4] == "HEAD"
+    head, history.detached = lines[6], lines[7] == "HEAD"
     boundary: set[str] = set()
     if history.shallow:
         shallow_file = root / lines[3]
@@ -430,6 +454,20 @@ def start(root: Path, *, signatures: bool = False) -> PendingLog:
         )
     if history.detached:
         history.warnings.append("HEAD is detached: reading the history of the checked-out commit")
+    # The same commit read before: its history cannot have changed (a shallow clone's
+    # boundary, grafts and replace refs, which rewrite what a commit's past looks like,
+    # are never cached).
+    rewritten = (root / lines[4]).exists() or (root / lines[5]).exists()
+    if not history.shallow and not rewritten:
+        from mastermind_kit.cache import Cache, Models, digest
+
+        store = Models(Cache.for_repo(root), "history", allowed=_CACHED_CLASSES)
+        key = digest(["history", head, prefix, str(signatures)])
+        found = store.load(key).get("log")
+        if found is not None:
+            history.commits, history.files, history.removed = found[1]
+            return pending
+        pending.store = (store, key)
     import tempfile
 
     fields = _FIELDS + (_SIGNATURE_FIELDS if signatures else ())

@@ -83,16 +83,28 @@ def is_meeting(group: Group, day: dt.date) -> bool:
     return on_cadence(group, day) and day not in group.skip
 
 
-def _regular(group: Group) -> Iterator[dt.date]:
+def _regular(group: Group, since: dt.date | None = None) -> Iterator[dt.date]:
+    """The dates of the cadence, in order, from the first meeting (or from about
+    ``since``: no date on or after ``since`` is left out), computed directly rather than
+    walked to, so that asking about year forty costs what asking about year one does."""
     first = group.first_meeting
+    ahead = since is not None and since > first
     if group.cadence in ("weekly", "biweekly"):
         step = dt.timedelta(days=7 if group.cadence == "weekly" else 14)
         day = first
+        if ahead:
+            assert since is not None
+            day = first + step * ((since - first).days // step.days)
         while True:
             yield day
             day += step
     weekday, nth = first.weekday(), _nth_weekday(first)
     year, month = first.year, first.month
+    if ahead:
+        assert since is not None
+        year, month = (since.year, since.month - 1) if since.month > 1 else (since.year - 1, 12)
+        if (year, month) < (first.year, first.month):
+            year, month = first.year, first.month
     while True:
         yield _monthly_date(year, month, weekday, nth)
         month += 1
@@ -104,7 +116,7 @@ def meetings(group: Group, *, until: dt.date, since: dt.date | None = None) -> l
     """Every meeting date in [since, until], in order."""
     skip = set(group.skip)
     dates: set[dt.date] = set()
-    for day in _regular(group):
+    for day in _regular(group, since):
         if day > until:
             break
         if day not in skip and (since is None or day >= since):

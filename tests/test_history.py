@@ -220,10 +220,11 @@ def test_git_processes_do_not_grow_with_history(git_group: Path, git_calls: Path
     found = history.read(git_group)
     assert len(found.commits) == 1 + 4 * 12
     assert _count(git_calls) == small_read == 2  # rev-parse + log
+    # The same commit again: its log comes from the cache, not from git.
     audit_repo(GroupRepo(git_group))
-    assert _count(git_calls) == small_audit == 3  # rev-parse + log + cat-file --batch
+    assert _count(git_calls) == small_audit == 2  # rev-parse + cat-file --batch
     run_main("-C", str(git_group), "summary", "--today", "2027-06-01", "--format", "json")
-    assert _count(git_calls) == small_summary == 4  # rev-parse, log; ls-files, diff-files (cache)
+    assert _count(git_calls) == small_summary == 3  # rev-parse; ls-files, diff-files (notes)
     for args, small in zip(one_member, small_one, strict=True):
         run_main("-C", str(git_group), *args, "--today", "2027-06-01")
         assert _count(git_calls) == small == 2  # ls-files + diff-files: the cache key
@@ -264,3 +265,74 @@ def test_a_side_branch_discarded_by_its_merge_is_not_what_happened(git_group: Pa
     found = history.read(git_group)
     assert found.file(path) is not None and not found.removed
     assert found.first_committed(path) == when("2026-11-30T10:00:00+01:00")
+
+
+# -- the log of a commit read before comes from the cache ------------------------------------
+
+
+def _log_of(found: history.History) -> tuple[list[str], dict[str, list[str]]]:
+    return (
+        [c.id for c in found.commits],
+        {path: [ch.commit.id for ch in f.changes] for path, f in found.files.items()},
+    )
+
+
+def test_the_cached_log_is_the_log_and_follows_head(
+    git_group: Path, git_calls: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _grow(git_group, 0, 2)
+    first = history.read(git_group)
+    _count(git_calls)
+    again = history.read(git_group)
+    assert _count(git_calls) == 1  # rev-parse only
+    assert _log_of(again) == _log_of(first)
+    assert again.first_committed("meetings/2026-12-01/alice.md") == first.first_committed(
+        "meetings/2026-12-01/alice.md"
+    )
+    monkeypatch.setenv("MASTERMIND_NO_CACHE", "1")
+    assert _log_of(history.read(git_group)) == _log_of(first)
+    monkeypatch.delenv("MASTERMIND_NO_CACHE")
+    _grow(git_group, 2, 1)  # a new commit: HEAD moved, the log is read again
+    _count(git_calls)
+    grown = history.read(git_group)
+    assert _count(git_calls) == 2
+    assert len(grown.commits) > len(first.commits)
+    git(git_group, "reset", "-q", "--hard", "HEAD~1")  # back: that commit's log again
+    assert _log_of(history.read(git_group))[0] == _log_of(grown)[0][:-1]
+
+
+def test_a_rewritten_past_is_never_cached(git_group: Path, git_calls: Path) -> None:
+    _grow(git_group, 0, 2)
+    head = git(git_group, "rev-parse", "HEAD").strip()
+    parent = git(git_group, "rev-parse", "HEAD~1").strip()
+    git(git_group, "replace", "--graft", head, parent + "~1")  # replace refs change the past
+    cache = git_group / ".git/mastermind-cache/history.pickle"
+    history.read(git_group)
+    assert not cache.exists()
+    _count(git_calls)
+    history.read(git_group)
+    assert _count(git_calls) == 2  # read from git each time
+
+
+def test_a_shallow_clone_is_never_cached(git_group: Path, tmp_path: Path) -> None:
+    _grow(git_group, 0, 2)
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{git_group}", str(clone))
+    found = history.read(clone)
+    assert found.shallow
+    assert not (clone / ".git/mastermind-cache/history.pickle").exists()
+
+
+def test_a_planted_history_cache_runs_nothing(git_group: Path, tmp_path: Path) -> None:
+    import pickle
+
+    _grow(git_group, 0, 2)
+    first = history.read(git_group)
+
+    class Boom:
+        def __reduce__(self):  # what a planted pickle would do on loading
+            return (os.system, (f"touch {tmp_path / 'ran'}",))
+
+    (git_group / ".git/mastermind-cache/history.pickle").write_bytes(pickle.dumps(Boom()))
+    assert _log_of(history.read(git_group)) == _log_of(first)
+    assert not (tmp_path / "ran").exists()

@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mastermind_kit import schedule
 from mastermind_kit.errors import UsageError
@@ -229,3 +231,31 @@ def test_dates_at_the_ends_of_the_calendar_are_usage_errors(
 ) -> None:
     code, _, err = run_main("-C", str(group), "summary", "--today", day)
     assert code == 2 and "out of range" in err
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cadence=st.sampled_from(["weekly", "biweekly", "monthly"]),
+    first=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)),
+    start=st.integers(min_value=-400, max_value=4000),
+    length=st.integers(min_value=0, max_value=400),
+)
+def test_meetings_from_a_later_date_are_the_same_as_walking_there(
+    cadence: str, first: dt.date, start: int, length: int
+) -> None:
+    """``meetings(since=...)`` starts at ``since`` instead of walking from the first
+    meeting (year forty costs what year one does), and finds exactly the same dates."""
+    group = Group(
+        name="g",
+        cadence=cadence,
+        first_meeting=first,
+        time=dt.time(18),
+        timezone="UTC",
+        members=[],
+        skip=[first + dt.timedelta(days=28)],
+        extra=[first + dt.timedelta(days=500)],
+    )
+    since = first + dt.timedelta(days=start)
+    until = since + dt.timedelta(days=length)
+    walked = [d for d in schedule.meetings(group, until=until) if d >= since]
+    assert schedule.meetings(group, since=since, until=until) == walked
