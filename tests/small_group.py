@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import build_tree
+from conftest import build_tree, commit, git
 
 CONFIG = """\
 schema: 1
@@ -144,3 +144,14 @@ TODAY = "2026-12-20"  # after the second meeting, before the third (2026-12-29)
 
 def make_small_group(root: Path) -> Path:
     return build_tree(root, FILES)
+
+
+def commit_a_broken_note(root: Path) -> str:
+    """Make the group a git repo, then commit bob's note of 2026-12-15 broken (line 4:
+    ``hot_seat: maybe``), as a member would past the hook with --no-verify."""
+    git(root, "init", "-q")
+    commit(root, "start", when="2026-12-16T10:00:00+01:00")
+    note = root / "meetings/2026-12-15/bob.md"
+    note.write_text(note.read_text().replace("hot_seat: true", "hot_seat: maybe"))
+    commit(root, "bob: maybe", when="2026-12-16T11:00:00+01:00")
+    return "meetings/2026-12-15/bob.md"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_tree, commit, git
-from small_group import TODAY, make_small_group
+from conftest import build_tree
+from small_group import TODAY, commit_a_broken_note, make_small_group
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -163,11 +163,7 @@ def test_the_pre_commit_hook_checks_recaps(small: Path) -> None:
 
 
 def test_a_broken_note_is_skipped_and_named(run_main, small: Path) -> None:
-    git(small, "init", "-q")
-    commit(small, "start", when="2026-12-16T10:00:00+01:00")
-    note = small / "meetings/2026-12-15/bob.md"
-    note.write_text(note.read_text().replace("hot_seat: true", "hot_seat: maybe"))
-    commit(small, "bob: maybe", when="2026-12-16T11:00:00+01:00")
+    commit_a_broken_note(small)
     code, out, err = recap(run_main, small)
     assert code == 0
     assert "meetings/2026-12-15/bob.md:4: skipped: hot_seat: expected a boolean" in err

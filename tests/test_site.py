@@ -19,7 +19,7 @@ import pytest
 from mastermind_kit.demo import build_demo
 
 from conftest import build_tree, commit, git
-from small_group import TODAY, make_small_group
+from small_group import TODAY, commit_a_broken_note, make_small_group
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
 DEMO_TODAY = "2026-11-20"
@@ -193,11 +193,7 @@ def test_source_date_epoch_sets_today(
 
 
 def test_a_broken_note_is_skipped_and_named_on_the_index(run_main, small: Path) -> None:
-    git(small, "init", "-q")
-    commit(small, "start", when="2026-12-16T10:00:00+01:00")
-    note = small / "meetings/2026-12-15/bob.md"
-    note.write_text(note.read_text().replace("hot_seat: true", "hot_seat: maybe"))
-    commit(small, "bob: maybe", when="2026-12-16T11:00:00+01:00")
+    commit_a_broken_note(small)
     code, _, err = site(run_main, small, "--today", TODAY)
     assert code == 0
     assert "meetings/2026-12-15/bob.md:4: skipped:" in err
