@@ -6,6 +6,7 @@ missing Chromium fails instead (``.ci/run`` installs Debian's chromium package).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,19 +61,55 @@ def test_the_index_renders_from_file_with_no_errors(
     assert values["overflow"] <= 0
 
 
-def test_a_member_page_shows_a_chart_per_goal(
+def test_every_member_page_shows_a_chart_per_goal(
     browser: Browser, demo_site: Path, tmp_path: Path
 ) -> None:
-    goals = GroupRepo(demo_site.parent).profile("maren")[0]
-    assert goals is not None
-    page = browser.load((demo_site / "members" / "maren.html").as_uri(), expressions=EXPRESSIONS)
-    (tmp_path / "maren.png").write_bytes(page.png)
-    assert page.errors == [] and page.console == []
-    assert not is_blank(page.png)
-    # one chart per goal, and the follow-through by quarter
-    assert page.values["svgs"] == len(goals.goals) + 1
-    assert page.values["h1"] == "Maren Lindqvist"
-    assert "<svg" in page.html and 'role="img"' in page.html
+    repo = GroupRepo(demo_site.parent)
+    for member in repo.group.members:
+        profile = repo.profile(member.id)[0]
+        assert profile is not None
+        page = browser.load(
+            (demo_site / "members" / f"{member.id}.html").as_uri(), expressions=EXPRESSIONS
+        )
+        (tmp_path / f"{member.id}.png").write_bytes(page.png)
+        assert page.errors == [] and page.console == [], member.id
+        assert not is_blank(page.png)
+        # one chart per goal, and the follow-through by quarter
+        assert page.values["svgs"] == len(profile.goals) + 1, member.id
+        assert page.values["h1"] == member.name
+        assert 'role="img"' in page.html
+
+
+def test_a_member_page_prints(demo_site: Path, tmp_path: Path) -> None:
+    """Chromium's own print to PDF: the page lays out for paper (the print styles hide
+    the navigation) and gives pages with the charts on them."""
+    import subprocess
+
+    chromium = require_chromium()
+    pdf = tmp_path / "maren.pdf"
+    done = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            (demo_site / "members" / "maren.html").as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    pages = re.findall(rb"/Type\s*/Page[^s]", data)
+    assert len(pages) >= 2  # years of commitments do not fit on one sheet
 
 
 def test_pages_fit_a_phone(browser: Browser, demo_site: Path, tmp_path: Path) -> None:
