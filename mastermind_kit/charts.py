@@ -200,13 +200,23 @@ def _open(
             ("font-family", "sans-serif"),
         ],
     )
-    if not _NOT_XML.sub("", title).strip():
-        title = fallback
+    # The first of these with something to show once characters XML cannot carry are
+    # gone: a member's title, the fallback (their metric, say), a word of our own.
+    title = next(t for t in (title, fallback, "Chart") if _NOT_XML.sub("", t).strip())
     return [
         root.removesuffix("/>") + ">",
         _tag("title", [("id", f"{chart_id}-title")], _text(title)),
         _tag("desc", [("id", f"{chart_id}-desc")], _text(desc)),
     ]
+
+
+def _fit(label: str, room: float) -> str:
+    """``label`` cut short (with "…") to fit in ``room`` units of width."""
+    if _text_width(label) <= room:
+        return label
+    while label and _text_width(label + "…") > room:
+        label = label[:-1]
+    return label + "…"
 
 
 def _notice(text: str, left: float, right: float, y: float) -> list[str]:
@@ -697,6 +707,7 @@ def rate_chart(
                         )
                     )
             if (len(rows) - 1 - i) % every == 0:
+                label = _fit(label, width - 4)
                 half = _text_width(label) / 2
                 x = min(max(middle, half + 2), width - half - 2)
                 out.append(_line("tick x", middle, bottom, middle, bottom + 4, ("stroke", _AXIS)))

@@ -148,6 +148,38 @@ def known_blobs(root: Path, pathspecs: Sequence[str]) -> dict[str, str] | None:
             and path not in dirty
         ):
             blobs[path] = fields[2]
+    return _without_filters(root, blobs)
+
+
+# Attributes that make the bytes in the work tree differ from the blob (a clean/smudge
+# filter such as git-crypt or LFS, $Id$ expansion, a re-encoding): for such a file the
+# index's blob id says nothing about what a reader of the file gets. (Line ends, which
+# "text" and "eol" change, the loader reads alike.)
+_TRANSFORMING = ("filter", "ident", "working-tree-encoding")
+
+
+def _without_filters(root: Path, blobs: dict[str, str]) -> dict[str, str]:
+    """``blobs`` without the files a transforming attribute applies to (one
+    ``git check-attr`` for all of them); {} when git cannot tell."""
+    if not blobs:
+        return blobs
+    try:
+        done = subprocess.run(
+            ["git", "check-attr", "--stdin", "-z", *_TRANSFORMING],
+            cwd=root,
+            env=_env(),
+            input="\0".join(blobs).encode("utf-8", "surrogateescape"),
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return {}
+    if done.returncode != 0:
+        return {}
+    fields = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    for path, _attribute, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
+        if value not in ("unspecified", "unset"):
+            blobs.pop(path, None)
     return blobs
 
 
@@ -370,6 +402,8 @@ def read(root: Path, *, signatures: bool = False) -> History:
     return start(root, signatures=signatures).result()
 
 
+_FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.timezone.utc)
+
 _CACHED_CLASSES = frozenset(
     {
         *((__name__, name) for name in ("Commit", "Person", "Change", "FileHistory")),
@@ -457,8 +491,15 @@ def start(root: Path, *, signatures: bool = False) -> PendingLog:
     # The same commit read before: its history cannot have changed (a shallow clone's
     # boundary, grafts and replace refs, which rewrite what a commit's past looks like,
     # are never cached).
-    rewritten = (root / lines[4]).exists() or (root / lines[5]).exists()
-    if not history.shallow and not rewritten:
+    rewritten = (
+        (root / lines[4]).exists()
+        or (root / lines[5]).exists()
+        or _packed_replace_refs(root / lines[5])
+        or bool(os.environ.get("GIT_REPLACE_REF_BASE") or os.environ.get("GIT_NO_REPLACE_OBJECTS"))
+    )
+    # Signatures are never kept: whether git trusts one depends on keyrings, allowed
+    # signers and revocations, which change without a new commit.
+    if not history.shallow and not rewritten and not signatures:
         from mastermind_kit.cache import Cache, Models, digest
 
         store = Models(Cache.for_repo(root), "history", allowed=_CACHED_CLASSES)
@@ -509,6 +550,15 @@ def start(root: Path, *, signatures: bool = False) -> PendingLog:
     return pending
 
 
+def _packed_replace_refs(replace_folder: Path) -> bool:
+    """True when packed-refs (beside ``refs/``) holds a replace ref."""
+    packed = replace_folder.parent.parent / "packed-refs"
+    try:
+        return " refs/replace/" in packed.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
 def _tokens(stream: IO[bytes]) -> Iterator[str]:
     """NUL-terminated tokens of ``git log -z``, read as they arrive."""
     rest = b""
@@ -557,9 +607,9 @@ class _Builder:
             id=sha,
             parents=tuple(parents.split()),
             author=Person(an, ae),
-            authored=dt.datetime.fromisoformat(ad),
+            authored=self._date(ad, sha),
             committer=Person(cn, ce),
-            committed=dt.datetime.fromisoformat(cd),
+            committed=self._date(cd, sha),
             signature=signature or None,
             signing_key=key or None,
             boundary=sha in self.boundary,
@@ -568,6 +618,18 @@ class _Builder:
 
     def _path(self, path: str) -> str:
         return path[len(self.prefix) :] if path.startswith(self.prefix) else path
+
+    def _date(self, text: str, sha: str) -> dt.datetime:
+        """A commit's date; one Python cannot hold (git takes years past 9999 and odd
+        offsets) is taken as the far future, with a warning: one odd commit never stops
+        the reading of the others."""
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            warning = f"commit {sha[:12]} has a date that cannot be read ({text}): taken as 9999"
+            if warning not in self.history.warnings:
+                self.history.warnings.append(warning)
+            return _FAR_FUTURE
 
     def _change(self, entry: list[str]) -> None:
         assert self.commit is not None

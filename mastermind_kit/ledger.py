@@ -30,6 +30,7 @@ from mastermind_kit.model import (
     Report,
     Skipped,
     date_of,
+    parse_date,
 )
 
 __all__ = [
@@ -85,7 +86,9 @@ DEFINITIONS: dict[str, str] = {
     "today, with a note of theirs; meetings they are excused from are not counted.",
     "meetings_excused": "Meetings the member is excused from in mastermind.yaml; they count "
     "neither as attended nor as missed.",
-    "meetings_missed": "Meetings the member was in the group for, not excused, with no note.",
+    "meetings_missed": "Meetings the member was in the group for, not excused, with no note "
+    "(a note that is there but was skipped for errors of its own counts as neither attended "
+    "nor missed).",
     "prepared_on_time": "Attended meetings whose note was first committed (committer date of "
     "the commit that added the file, following renames) strictly before the meeting's "
     "start: its date and the group's time in the group's time zone.",
@@ -251,10 +254,12 @@ def build(
     since: dt.date | None = None,
     until: dt.date | None = None,
     members: Sequence[str] | None = None,
+    now: dt.datetime | None = None,
 ) -> Ledger:
     """The ledger of the group as of ``today``. ``members`` limits the per-member part
     (the group totals always cover everyone); a workspace read without history gives
-    no preparation times."""
+    no preparation times. With ``now``, a meeting of today counts as held only once it
+    has started (the pages say so of the next meeting)."""
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until}")
     group = workspace.group
@@ -265,6 +270,17 @@ def build(
             raise UsageError(f"'{member_id}' is not a member of the group (members: {known})")
     last = min(today, until) if until else today
     held = schedule.meetings(group, since=since, until=last)
+    if now is not None:
+        held = [day for day in held if schedule.start(group, day) <= now]
+    # A note that is there but has errors of its own: its meeting is neither attended
+    # nor missed (DEFINITIONS["meetings_missed"]).
+    unreadable: dict[str, set[dt.date]] = {}
+    for entry in workspace.skipped:
+        parts = entry.path.parts
+        if entry.kind == "note" and len(parts) == 3 and parts[0] == "meetings":
+            day = parse_date(parts[1])
+            if day is not None:
+                unreadable.setdefault(parts[2][:-3], set()).add(day)
     history = workspace.history
     warnings = list(history.warnings) if history else []
     if history is None:
@@ -285,6 +301,7 @@ def build(
             since=since,
             until=last,
             held=held,
+            unreadable=unreadable.get(member.id, set()),
         )
     counts, attendance = Counts(), Attendance()
     for ledger in ledgers.values():
@@ -316,12 +333,13 @@ def _member_ledger(
     since: dt.date | None,
     until: dt.date,
     held: list[dt.date],
+    unreadable: set[dt.date],
 ) -> MemberLedger:
     notes = sorted(notes, key=lambda n: n.meeting)
     entries = fates(group, member.id, notes)
     in_period = [e for e in entries if _within(e.commitment.meeting, since, until)]
-    attendance, late = _attendance(group, member, notes, history, held)
-    current, longest = _streaks(group, member, notes, held)
+    attendance, late = _attendance(group, member, notes, history, held, unreadable)
+    current, longest = _streaks(group, member, notes, held, unreadable)
     carried_on = {e.commitment.carried_from for e in entries if e.commitment.carried_from}
     # Only the newest link of a chain is flagged: one carried on again is not.
     carried = [
@@ -428,6 +446,7 @@ def _attendance(
     notes: list[Note],
     history: History | None,
     held: list[dt.date],
+    unreadable: set[dt.date],
 ) -> tuple[Attendance, list[tuple[dt.date, dt.datetime]]]:
     counted, excused = _counted_meetings(group, member, held)
     by_day = {n.meeting: n for n in notes}
@@ -436,7 +455,8 @@ def _attendance(
     for day in counted:
         note = by_day.get(day)
         if note is None:
-            attendance.missed += 1
+            if day not in unreadable:
+                attendance.missed += 1
             continue
         attendance.attended += 1
         first = history.first_committed(note.source.path) if history else None
@@ -451,7 +471,11 @@ def _attendance(
 
 
 def _streaks(
-    group: Group, member: MemberEntry, notes: list[Note], held: list[dt.date]
+    group: Group,
+    member: MemberEntry,
+    notes: list[Note],
+    held: list[dt.date],
+    unreadable: set[dt.date],
 ) -> tuple[int, int]:
     counted, _ = _counted_meetings(group, member, held)
     by_day = {n.meeting: n for n in notes}
@@ -459,7 +483,8 @@ def _streaks(
     for day in counted:
         note = by_day.get(day)
         if note is None:
-            run = 0
+            if day not in unreadable:  # an unreadable note neither extends nor breaks it
+                run = 0
             continue
         statuses = [r.status for r in note.report if r.status is not None]
         if not statuses:

@@ -176,6 +176,9 @@ class PageStore(Protocol):
     def keep(self, keys: Iterable[str]) -> None: ...
 
 
+# The modules whose code shapes a page beyond its context: part of every page's key.
+_RENDERING_CODE = ("site.py", "charts.py", "render.py")
+
 # Part of every page's key: bump it when the same context would now give another page.
 PAGES_VERSION = "1"
 
@@ -200,7 +203,9 @@ def build(
 
     with bulk_reading():
         workspace = read_group(repo, history=True)
-        ledger = accountability.build(workspace, today=schedule.local_date(repo.group, now))
+        ledger = accountability.build(
+            workspace, today=schedule.local_date(repo.group, now), now=now
+        )
         files = pages(workspace, ledger, now=now, progress=progress, store=store)
     return Built(files, list(workspace.skipped))
 
@@ -328,15 +333,19 @@ class _Site:
     @cached_property
     def template_key(self) -> str:
         """The templates' sources, as one digest: an edited template is a new page."""
+        import jinja2
+        import markdown_it
+
         from mastermind_kit import __version__
         from mastermind_kit.resources import templates_dir
 
         folder = templates_dir() / "site"
-        hasher = hashlib.sha256(__version__.encode())
+        versions = f"{__version__} {jinja2.__version__} {markdown_it.__version__}"
+        hasher = hashlib.sha256(versions.encode())
         # The code that turns the context into a page (filters, Markdown, charts) too: a
-        # fix to it must reach pages that were kept before it.
+        # fix to it, or to a library it uses, must reach pages that were kept before it.
         here = Path(__file__).resolve().parent
-        sources = [*sorted(folder.glob("*.j2")), here / "site.py", here / "charts.py"]
+        sources = [*sorted(folder.glob("*.j2")), *(here / name for name in _RENDERING_CODE)]
         for path in sources:
             hasher.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         return hasher.hexdigest()

@@ -224,10 +224,11 @@ def test_git_processes_do_not_grow_with_history(git_group: Path, git_calls: Path
     audit_repo(GroupRepo(git_group))
     assert _count(git_calls) == small_audit == 2  # rev-parse + cat-file --batch
     run_main("-C", str(git_group), "summary", "--today", "2027-06-01", "--format", "json")
-    assert _count(git_calls) == small_summary == 3  # rev-parse; ls-files, diff-files (notes)
+    # rev-parse; and what vouches for the cached notes: ls-files, diff-files, check-attr
+    assert _count(git_calls) == small_summary == 4
     for args, small in zip(one_member, small_one, strict=True):
         run_main("-C", str(git_group), *args, "--today", "2027-06-01")
-        assert _count(git_calls) == small == 2  # ls-files + diff-files: the cache key
+        assert _count(git_calls) == small == 3  # ls-files, diff-files, check-attr: the key
 
 
 def test_fast_import_writes_a_whole_history(tmp_path: Path, group: Path) -> None:
@@ -336,3 +337,49 @@ def test_a_planted_history_cache_runs_nothing(git_group: Path, tmp_path: Path) -
     (git_group / ".git/mastermind-cache/history.pickle").write_bytes(pickle.dumps(Boom()))
     assert _log_of(history.read(git_group)) == _log_of(first)
     assert not (tmp_path / "ran").exists()
+
+
+def test_signatures_are_never_read_from_the_cache(git_group: Path, git_calls: Path) -> None:
+    _grow(git_group, 0, 2)
+    history.read(git_group, signatures=True)
+    _count(git_calls)
+    history.read(git_group, signatures=True)  # keyrings and revocations change by themselves
+    assert _count(git_calls) == 2
+
+
+def test_replace_refs_packed_away_still_keep_the_log_uncached(
+    git_group: Path, git_calls: Path
+) -> None:
+    _grow(git_group, 0, 2)
+    head = git(git_group, "rev-parse", "HEAD").strip()
+    git(git_group, "replace", "--graft", head, git(git_group, "rev-parse", "HEAD~2").strip())
+    git(git_group, "pack-refs", "--all")
+    assert not list((git_group / ".git/refs/replace").glob("*"))
+    history.read(git_group)
+    assert not (git_group / ".git/mastermind-cache/history.pickle").exists()
+
+
+def test_a_commit_date_python_cannot_hold_is_a_warning(git_group: Path) -> None:
+    _grow(git_group, 0, 1)
+    (git_group / "members/alice.md").write_text(
+        (git_group / "members/alice.md").read_text() + "x\n"
+    )
+    git(git_group, "commit", "-qam", "far", env={"GIT_COMMITTER_DATE": "@999999999999 +0000"})
+    found = history.read(git_group)
+    assert any("has a date that cannot be read" in w for w in found.warnings)
+    assert found.commits[-1].committed.year == 9999
+
+
+def test_files_behind_a_filter_are_never_taken_on_the_index_word(git_group: Path) -> None:
+    build_tree(
+        git_group,
+        {"meetings/2026-12-01/alice.md": "---\nmember: alice\nmeeting: 2026-12-01\n---\n"},
+    )
+    git(git_group, "config", "filter.same.clean", "cat")
+    git(git_group, "config", "filter.same.smudge", "cat")
+    (git_group / ".gitattributes").write_text("meetings/2026-12-01/* filter=same\n")
+    git(git_group, "add", "-A")
+    git(git_group, "commit", "-qm", "filtered")
+    known = history.known_blobs(git_group, ["meetings/"])
+    assert known is not None
+    assert "meetings/2026-12-01/alice.md" not in known  # git-crypt, LFS: the disk differs

@@ -8,6 +8,7 @@ test_site_browser.py.
 from __future__ import annotations
 
 import html.parser
+import json
 import os
 import re
 import sys
@@ -453,3 +454,19 @@ def test_names_cannot_reverse_or_hide_text(run_main, small: Path) -> None:
     text = (small / "_site/index.html").read_text()
     assert "\u202e" not in text and "\x1b" not in text
     assert "Bob \\u202eevil\\x1b[8m" in text
+
+
+def test_a_meeting_of_today_counts_once_it_has_started(run_main, small: Path) -> None:
+    (small / "meetings/2026-12-15/bob.md").unlink()
+    assert site(run_main, small, "--today", "2026-12-15")[0] == 0  # before 18:00
+    assert "missed 0" in (small / "_site/members/bob.html").read_text()
+    assert site(run_main, small, "--today", "2026-12-16")[0] == 0
+    assert "missed 1" in (small / "_site/members/bob.html").read_text()
+
+
+def test_an_unreadable_note_is_not_a_missed_meeting(run_main, small: Path) -> None:
+    commit_a_broken_note(small)
+    assert site(run_main, small, "--today", TODAY)[0] == 0
+    assert "missed 0" in (small / "_site/members/bob.html").read_text()
+    out = run_main("-C", str(small), "summary", "--today", TODAY, "--format", "json")[1]
+    assert json.loads(out)["members"]["bob"]["meetings_missed"] == 0
