@@ -15,6 +15,10 @@ Rules (each finding names the commit, its author and date, the file, what change
 - ``unsigned``: with ``require_signed: true``, a commit that is not signed with a good
   signature of a known key (git's %G? is not "G").
 
+The audit refuses (exit 2) where it could only guess: in a shallow clone, every note
+would look added by whoever made its oldest commit; grafts and replace refs make
+commits look other than they are.
+
 Times are committer dates: when the change entered history. Old file contents come
 from the same single ``git log`` pass (blob ids) and one ``git cat-file --batch``.
 """
@@ -30,7 +34,7 @@ from typing import Any
 
 from mastermind_kit import history as git_history
 from mastermind_kit import schedule
-from mastermind_kit.errors import InputError
+from mastermind_kit.errors import GitError, InputError
 from mastermind_kit.history import Change, Commit, History
 from mastermind_kit.load import parse_front_matter
 from mastermind_kit.model import Group, parse_date
@@ -91,6 +95,21 @@ def audit_repo(repo: GroupRepo, *, since: dt.date | None = None) -> AuditResult:
     """Read the history once (with signatures when the group requires them) and audit it."""
     group = repo.group
     found = git_history.read(repo.root, signatures=group.require_signed)
+    # Findings it cannot prove are accusations: with part of the past missing or
+    # rewritten, every note looks added by whoever made the oldest commit in sight.
+    if found.shallow:
+        raise GitError(
+            "this is a shallow clone: the history before its oldest commit is missing, so "
+            "the audit cannot tell who wrote what",
+            hint="run 'git fetch --unshallow' and audit again",
+        )
+    if found.rewritten:
+        raise GitError(
+            "grafts or replace refs rewrite this repository's history, so the audit cannot "
+            "tell what was committed",
+            hint="list them with 'git replace -l', remove them with 'git replace -d REF' "
+            "(or .git/info/grafts), or audit a fresh clone",
+        )
     return audit(group, found, since=since)
 
 

@@ -838,7 +838,8 @@ def audit(ctx: click.Context, since: dt.date | None, fmt: str) -> int:
     (commitment_grace_hours), report statuses changed after the next meeting
     started, a member's files changed by someone else (facilitators may), deleted
     notes, and unsigned commits where the group sets require_signed. Exit 1 when
-    there are findings, 0 when it is clean.
+    there are findings, 0 when it is clean, 2 when it cannot prove anything: a
+    shallow clone (run git fetch --unshallow), grafts or replace refs.
     """
     from mastermind_kit import audit as history_audit
 

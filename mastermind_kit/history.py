@@ -337,6 +337,7 @@ class History:
     removed: list[FileHistory] = field(default_factory=list)  # deleted files
     warnings: list[str] = field(default_factory=list)
     shallow: bool = False
+    rewritten: bool = False  # grafts or replace refs make commits look other than they are
     detached: bool = False
     signatures: bool = False
 
@@ -491,15 +492,17 @@ def start(root: Path, *, signatures: bool = False) -> PendingLog:
     # The same commit read before: its history cannot have changed (a shallow clone's
     # boundary, grafts and replace refs, which rewrite what a commit's past looks like,
     # are never cached).
-    rewritten = (
-        (root / lines[4]).exists()
-        or (root / lines[5]).exists()
-        or _packed_replace_refs(root / lines[5])
-        or bool(os.environ.get("GIT_REPLACE_REF_BASE") or os.environ.get("GIT_NO_REPLACE_OBJECTS"))
+    replaced = (root / lines[5]).exists() or _packed_replace_refs(root / lines[5])
+    history.rewritten = (root / lines[4]).exists() or (
+        replaced and not os.environ.get("GIT_NO_REPLACE_OBJECTS")
     )
-    # Signatures are never kept: whether git trusts one depends on keyrings, allowed
-    # signers and revocations, which change without a new commit.
-    if not history.shallow and not rewritten and not signatures:
+    # What git shows of the past depends on these too; and signatures are never kept:
+    # whether git trusts one depends on keyrings, allowed signers and revocations, which
+    # change without a new commit.
+    varies = replaced or any(
+        os.environ.get(name) for name in ("GIT_REPLACE_REF_BASE", "GIT_NO_REPLACE_OBJECTS")
+    )
+    if not history.shallow and not history.rewritten and not varies and not signatures:
         from mastermind_kit.cache import Cache, Models, digest
 
         store = Models(Cache.for_repo(root), "history", allowed=_CACHED_CLASSES)

@@ -235,3 +235,32 @@ def test_audit_sees_a_report_added_long_after_the_next_meeting(git_group: Path, 
     code, out = run_main("-C", str(git_group), "audit")[:2]
     assert code == 1
     assert 'report on 2026-12-01/alice/1 added (status "done")' in out
+
+
+def test_a_shallow_clone_is_refused_rather_than_accusing(
+    git_group: Path, run_main, tmp_path: Path
+) -> None:
+    """In a depth-1 clone every note looks added by the newest committer: the audit
+    cannot prove anything, so it says what is missing and how to fetch it."""
+    build_tree(git_group, {NOTE: alice_note()})
+    commit(git_group, "commitments", when="2026-12-01T21:00:00+01:00", author=ALICE)
+    build_tree(git_group, {"meetings/2026-12-01/bob.md": note_text("bob", "2026-12-01")})
+    commit(git_group, "bob", when="2026-12-01T22:00:00+01:00", author=BOB)
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{git_group}", str(clone))
+    code, out, err = audit(run_main, clone)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "shallow clone" in err and "git fetch --unshallow" in err
+    git(clone, "fetch", "-q", "--unshallow")
+    assert audit(run_main, clone)[0] == 0
+
+
+def test_replaced_history_is_refused(git_group: Path, run_main) -> None:
+    build_tree(git_group, {NOTE: alice_note()})
+    commit(git_group, "commitments", when="2026-12-01T21:00:00+01:00", author=ALICE)
+    head = git(git_group, "rev-parse", "HEAD").strip()
+    git(git_group, "replace", "--graft", head)  # HEAD now "has no parents"
+    code, _, err = audit(run_main, git_group)
+    assert code == 2
+    assert "replace" in err and "git replace -d" in err
