@@ -11,7 +11,10 @@ Rules (each finding names the commit, its author and date, the file, what change
 - ``other-author``: a member's note, or their profile after it was created, changed by
   a commit whose author email is not one of that member's emails in mastermind.yaml
   and not one of ``facilitators``.
-- ``note-deleted``: a member's note was deleted.
+- ``note-deleted``, ``profile-deleted``: a member's note or profile was deleted.
+- ``moved-away``: a note or profile renamed or moved out of its place (to a path where
+  it is not that member's file for that meeting): it no longer counts, as if deleted.
+  The finding names the old path.
 - ``unsigned``: with ``require_signed: true``, a commit that is not signed with a good
   signature of a known key (git's %G? is not "G").
 
@@ -48,6 +51,8 @@ RULES = {
     "other-author": "a member's note or profile changed by someone who is not that member "
     "(nor a facilitator)",
     "note-deleted": "a member's note was deleted",
+    "profile-deleted": "a member's profile was deleted",
+    "moved-away": "a note or profile renamed or moved out of its place: it no longer counts",
     "unsigned": "a commit without a good signature from a known key (require_signed)",
 }
 
@@ -167,6 +172,11 @@ def audit(group: Group, found: History, *, since: dt.date | None = None) -> Audi
                 findings.append(
                     _finding("note-deleted", change, f"note of {note[1]} for {note[0]} deleted")
                 )
+            if note is None and owner is not None and change.status == "D" and recent(commit):
+                findings.append(_finding("profile-deleted", change, f"profile of {owner} deleted"))
+            moved = _moved_away(change)
+            if moved is not None and recent(commit):
+                findings.append(_finding("moved-away", change, moved, path=change.old_path))
             if (
                 note is not None
                 and change.status in ("M", "R", "T")
@@ -209,7 +219,26 @@ def audit(group: Group, found: History, *, since: dt.date | None = None) -> Audi
     return AuditResult(findings, warnings, len(found.commits))
 
 
-def _finding(rule: str, change: Change, message: str) -> AuditFinding:
+def _moved_away(change: Change) -> str | None:
+    """What a rename did to a note or profile, when it took it out of its place (to a
+    path where it is not the same member's same file): a move hides a commitment as
+    surely as a deletion."""
+    if change.status != "R" or not change.old_path:
+        return None
+    before = _note_path(change.old_path)
+    if before is not None:
+        if _note_path(change.path) == before:
+            return None
+        what = f"note of {before[1]} for {before[0]}"
+    else:
+        owner = _profile_path(change.old_path)
+        if owner is None or _profile_path(change.path) == owner:
+            return None
+        what = f"profile of {owner}"
+    return f"{what} moved from {change.old_path} to {change.path}: it no longer counts there"
+
+
+def _finding(rule: str, change: Change, message: str, *, path: str | None = None) -> AuditFinding:
     commit = change.commit
     return AuditFinding(
         rule,
@@ -217,7 +246,7 @@ def _finding(rule: str, change: Change, message: str) -> AuditFinding:
         commit.author.name,
         commit.author.email,
         commit.committed,
-        change.path,
+        path or change.path,
         message,
     )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,6 +37,10 @@ from mastermind_kit.repo import (
 __all__ = [
     "check_repo",
 ]
+
+# What the tool and editors leave beside a note, never committed (the group's
+# .gitignore): backups of a replaced file, temporary files, hidden files.
+_OWN_LEFTOVERS = re.compile(r"(\.bak(\.[0-9]+)?|\.tmp|~)\Z|\A\.")
 
 
 class _Report:
@@ -128,7 +133,7 @@ def _sorted(report: _Report) -> list[Finding]:
 
 
 def _check_layout(repo: GroupRepo, group: Group, report: _Report) -> None:
-    """Whole-repo rules: stray folders, members without a profile."""
+    """Whole-repo rules: stray folders and files, members without a profile."""
     for folder in repo.meeting_dirs():
         if parse_date(folder.name) is None:
             report.at(
@@ -137,6 +142,20 @@ def _check_layout(repo: GroupRepo, group: Group, report: _Report) -> None:
                 WARNING,
                 "layout",
                 f"folder '{folder.name}' is not a meeting date (YYYY-MM-DD); ignored",
+            )
+            continue
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.endswith(".md") or _OWN_LEFTOVERS.search(entry.name):
+                continue
+            # A note renamed away (bob.md.old) no longer counts: its commitments leave
+            # the record as surely as if it were deleted.
+            report.at(
+                Path(MEETINGS) / folder.name / entry.name,
+                1,
+                ERROR,
+                "stray-file",
+                f"'{entry.name}' is not a note (<member>.md) or agenda.md: nothing reads it; "
+                "if it was a note, move it back",
             )
     recaps = repo.root / RECAPS
     if recaps.is_symlink() or (recaps.exists() and not recaps.is_dir()):

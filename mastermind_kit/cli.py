@@ -836,8 +836,9 @@ def audit(ctx: click.Context, since: dt.date | None, fmt: str) -> int:
 
     For honest accounting it finds commitments changed after the grace period
     (commitment_grace_hours), report statuses changed after the next meeting
-    started, a member's files changed by someone else (facilitators may), deleted
-    notes, and unsigned commits where the group sets require_signed. Exit 1 when
+    started, a member's files changed by someone else (facilitators may), notes and
+    profiles deleted or moved out of their place, and unsigned commits where the
+    group sets require_signed. Exit 1 when
     there are findings, 0 when it is clean, 2 when it cannot prove anything: a
     shallow clone (run git fetch --unshallow), grafts or replace refs.
     """

@@ -264,3 +264,31 @@ def test_replaced_history_is_refused(git_group: Path, run_main) -> None:
     code, _, err = audit(run_main, git_group)
     assert code == 2
     assert "replace" in err and "git replace -d" in err
+
+
+def test_a_note_or_profile_moved_away_is_a_finding(git_group: Path, run_main) -> None:
+    build_tree(git_group, {NOTE: alice_note()})
+    commit(git_group, "commitments", when="2026-12-01T21:00:00+01:00", author=ALICE)
+    git(git_group, "mv", NOTE, NOTE + ".old")  # the commitment leaves the summary
+    commit(git_group, "hide", when="2026-12-02T10:00:00+01:00", author=ALICE)
+    git(git_group, "mv", "members/bob.md", "members/old-bob.md")
+    commit(git_group, "bob", when="2026-12-02T11:00:00+01:00", author=BOB)
+    git(git_group, "rm", "-q", "members/alice.md")
+    commit(git_group, "gone", when="2026-12-02T12:00:00+01:00", author=ALICE)
+    code, out, _ = audit(run_main, git_group, "--format", "json")
+    assert code == 1
+    found = {(f["rule"], f["path"]): f["message"] for f in json.loads(out)["findings"]}
+    assert found[("moved-away", NOTE)] == (
+        f"note of alice for 2026-12-01 moved from {NOTE} to {NOTE}.old: it no longer counts there"
+    )
+    assert ("moved-away", "members/bob.md") in found
+    assert found[("profile-deleted", "members/alice.md")] == "profile of alice deleted"
+    assert {"moved-away", "profile-deleted"} <= set(json.loads(out)["rules"])
+
+
+def test_a_note_moved_to_its_right_place_is_not_a_finding(git_group: Path, run_main) -> None:
+    build_tree(git_group, {"meetings/2026-12-01/alice.md.draft": alice_note()})
+    commit(git_group, "draft", when="2026-11-30T10:00:00+01:00", author=ALICE)
+    git(git_group, "mv", "meetings/2026-12-01/alice.md.draft", NOTE)
+    commit(git_group, "ready", when="2026-11-30T11:00:00+01:00", author=ALICE)
+    assert audit(run_main, git_group)[0] == 0

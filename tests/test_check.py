@@ -165,3 +165,23 @@ def test_with_repo_option_relative_paths_are_taken_from_the_repo_like_git(
         "-C", "group", "check", "meetings/2026-12-01/alice.md", cwd=group.parent
     )
     assert (code, out, err) == (0, "", "")
+
+
+def test_a_stray_file_among_the_notes_is_an_error(group: Path, run_main) -> None:
+    note = "---\nmember: alice\nmeeting: 2026-12-01\n---\n"
+    build_tree(
+        group,
+        {
+            "meetings/2026-12-01/alice.md.old": note,  # a note renamed away no longer counts
+            "meetings/2026-12-01/alice.md.bak": note,  # what prep --force leaves: ignored
+            "meetings/2026-12-01/.alice.md.swp": "x",  # an editor's
+        },
+    )
+    code, out, _ = run_main("check", cwd=group)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "meetings/2026-12-01/alice.md.old:1:1: error: 'alice.md.old' is not a note "
+        "(<member>.md) or agenda.md: nothing reads it; if it was a note, move it back "
+        "[stray-file]"
+    )
+    assert ".bak" not in out and ".swp" not in out
