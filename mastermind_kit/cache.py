@@ -153,14 +153,10 @@ class Shelf:
     def put(self, key: str, text: str) -> None:
         if self.folder is None:
             return
-        # No fsync: a value lost in a crash is computed again. The rename keeps a
-        # half-written file from ever being read.
-        temporary = self.folder / f".{key}.{os.getpid()}.tmp"
+        from mastermind_kit.fsutil import atomic_write
+
         with contextlib.suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with open(temporary, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-            os.replace(temporary, self.folder / key)
+            atomic_write(self.folder / key, text, durable=False)
 
     def keep(self, keys: Iterable[str]) -> None:
         if self.folder is None:
@@ -242,10 +238,8 @@ class Models:
 
         if self.path is None:
             return
+        from mastermind_kit.fsutil import atomic_write
+
         data = pickle.dumps({"key": key, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(temporary, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, self.path)
+            atomic_write(self.path, data, durable=False)

@@ -8,12 +8,13 @@ from pathlib import Path
 from mastermind_kit.errors import ExistsError, UsageError
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
+def atomic_write(path: Path, text: str | bytes, *, durable: bool = True) -> None:
     """Write ``text`` (str as UTF-8, or bytes as they are) to ``path`` atomically:
     through a temp file in the same folder and a rename.
 
     Readers see the old file or the new one, never half of it; a crash leaves no
-    partial file behind.
+    partial file behind. ``durable=False`` skips the fsync, for caches: a value lost in
+    a crash is only computed again.
     """
     import tempfile
 
@@ -23,8 +24,9 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         data = text.encode("utf-8") if isinstance(text, str) else text
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
@@ -93,7 +95,7 @@ def replace_tree(
         fresh = Path(tempfile.mkdtemp(prefix=prefix, suffix=".new", dir=staging))
     except OSError as error:
         raise UsageError(
-            f"cannot write to {staging}: {_reason(error)}; nothing was written"
+            f"cannot write to {staging}: {os_reason(error)}; nothing was written"
         ) from None
     old = fresh.with_suffix(".old")
     try:
@@ -112,20 +114,20 @@ def replace_tree(
         if out.exists():
             os.replace(out, old)
         os.replace(fresh, out)
-    except OSError as error:
+    except BaseException as error:
         shutil.rmtree(fresh, ignore_errors=True)
         if old.exists() and not out.exists():
-            os.replace(old, out)
-        raise UsageError(f"cannot write to {out}: {_reason(error)}; nothing was written") from None
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        if old.exists() and not out.exists():
-            os.replace(old, out)
+            os.replace(old, out)  # the folder as it was
+        if isinstance(error, OSError):
+            message = f"cannot write to {out}: {os_reason(error)}; nothing was written"
+            raise UsageError(message) from None
         raise
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _reason(error: OSError) -> str:
+def os_reason(error: OSError) -> str:
+    """An operating-system error as a few words: "permission denied", "no space left
+    on device"."""
     return (error.strerror or str(error)).lower()
 
 

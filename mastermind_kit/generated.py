@@ -53,6 +53,7 @@ def write(path: Path, text: str, *, root: Path, shown: Path, force: bool = False
     from ``root``, the repo, which a member could point anywhere), and a failure of the
     disk is one line naming the file."""
     from mastermind_kit.errors import UsageError
+    from mastermind_kit.fsutil import os_reason
 
     if path.is_symlink():
         raise UsageError(f"{shown} is a symlink; nothing was written")
@@ -62,8 +63,7 @@ def write(path: Path, text: str, *, root: Path, shown: Path, force: bool = False
     try:
         return _write(path, text, shown=shown, force=force)
     except OSError as error:  # a folder in the way, no permission, a full disk
-        reason = (error.strerror or str(error)).lower()
-        raise UsageError(f"cannot write {shown}: {reason}; nothing was written") from None
+        raise UsageError(f"cannot write {shown}: {os_reason(error)}; nothing was written") from None
 
 
 def _write(path: Path, text: str, *, shown: Path, force: bool) -> str:
