@@ -86,6 +86,17 @@ def _echo(ctx: click.Context, text: str = "", *, err: bool = False) -> None:
     click.echo(text, err=err, color=ctx.obj.color if ctx.obj else None)
 
 
+# The days a command may be asked about: dates near the ends of the calendar would
+# overflow the schedule's arithmetic.
+_FIRST_DAY, _LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def _from_repo_option(ctx: click.Context, path: Path) -> Path:
+    """Like git -C: with --repo, a relative path is taken from there, not from here."""
+    base = ctx.obj.repo
+    return path if base is None or path.is_absolute() else base / path
+
+
 class _Date(click.ParamType):  # type: ignore[type-arg]
     name = "DATE"
 
@@ -95,9 +106,8 @@ class _Date(click.ParamType):  # type: ignore[type-arg]
         day = value if isinstance(value, dt.date) else parse_date(value)
         if day is None:
             self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
-        if not dt.date(1900, 1, 1) <= day <= dt.date(2999, 12, 31):
-            # Dates near the ends of the calendar would overflow schedule arithmetic.
-            self.fail(f"{value} is out of range (1900-01-01 to 2999-12-31)", param, ctx)
+        if not _FIRST_DAY <= day <= _LAST_DAY:
+            self.fail(f"{value} is out of range ({_FIRST_DAY} to {_LAST_DAY})", param, ctx)
         return day
 
 
@@ -307,9 +317,7 @@ def check(
     from mastermind_kit.check import check_repo
     from mastermind_kit.findings import ERROR, counts, to_gitlab, to_json
 
-    # Like git -C: with --repo, relative paths are taken from the repo, not from here.
-    base = ctx.obj.repo
-    given = [p if base is None or p.is_absolute() else base / p for p in paths]
+    given = [_from_repo_option(ctx, p) for p in paths]
     for path in given:
         if not path.exists() and not path.is_symlink():
             raise click.BadParameter(f"no such file or folder: {path}", param_hint="PATHS")
@@ -686,7 +694,7 @@ def _build_time(today: dt.date | None) -> dt.datetime | dt.date:
     if epoch:
         try:
             when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-            if not 1900 <= when.year <= 2999:  # as for --today: the calendar's ends overflow
+            if not _FIRST_DAY <= when.date() <= _LAST_DAY:  # as for --today
                 raise ValueError(epoch)
             return when
         except (ValueError, OverflowError, OSError):
@@ -738,9 +746,8 @@ def site(
     from mastermind_kit.history import is_ignored
 
     repo = _repo(ctx)
-    if out is not None and ctx.obj.repo is not None and not out.is_absolute():
-        out = ctx.obj.repo / out  # like git -C: relative to that folder
-    target = pages.output_folder(repo.root, out if out is not None else repo.root / pages.FOLDER)
+    default = repo.root / pages.FOLDER
+    target = pages.output_folder(repo.root, default if out is None else _from_repo_option(ctx, out))
     now = schedule.moment(repo.group, _build_time(today))
     progress = _Progress("writing pages", show_from=100) if sys.stderr.isatty() else None
     cache = Cache.for_repo(repo.root)

@@ -30,7 +30,6 @@ from mastermind_kit.model import (
     Report,
     Skipped,
     date_of,
-    parse_date,
 )
 
 __all__ = [
@@ -275,12 +274,8 @@ def build(
     # A note that is there but has errors of its own: its meeting is neither attended
     # nor missed (DEFINITIONS["meetings_missed"]).
     unreadable: dict[str, set[dt.date]] = {}
-    for entry in workspace.skipped:
-        parts = entry.path.parts
-        if entry.kind == "note" and len(parts) == 3 and parts[0] == "meetings":
-            day = parse_date(parts[1])
-            if day is not None:
-                unreadable.setdefault(parts[2][:-3], set()).add(day)
+    for note_of in filter(None, (entry.note_of() for entry in workspace.skipped)):
+        unreadable.setdefault(note_of[1], set()).add(note_of[0])
     history = workspace.history
     warnings = list(history.warnings) if history else []
     if history is None:

@@ -225,6 +225,14 @@ class Skipped:
     message: str
     kind: str = "note"  # note | profile | agenda
 
+    def note_of(self) -> tuple[dt.date, str] | None:
+        """(meeting, member) when this is a note (``meetings/<date>/<member>.md``)."""
+        parts = self.path.parts
+        if self.kind != "note" or len(parts) != 3 or parts[0] != "meetings":
+            return None
+        day = parse_date(parts[1])
+        return (day, parts[2].removesuffix(".md")) if day is not None else None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path.as_posix(),

@@ -480,8 +480,9 @@ def recap_view(workspace: Workspace, meeting: dt.date) -> RecapView:
             if found is not None and found.member == note.member and found.meeting < meeting:
                 commitments[report.id] = found
     profiles = {m: p for m, p in workspace.profiles.items() if m in view.notes}
-    folder = (MEETINGS, meeting.isoformat())
-    own = [s for s in workspace.skipped if s.kind == "note" and s.path.parts[:2] == folder]
+    own = [
+        s for s in workspace.skipped if (skipped_note := s.note_of()) and skipped_note[0] == meeting
+    ]
     return RecapView(view, profiles, commitments, own)
 
 

@@ -29,7 +29,7 @@ from mastermind_kit.ledger import progress_percent
 from mastermind_kit.model import Commitment, Group, MemberEntry, Report, Skipped, skipped_line
 from mastermind_kit.read import RecapView
 from mastermind_kit.render import visible
-from mastermind_kit.repo import MEETINGS, GroupRepo
+from mastermind_kit.repo import GroupRepo
 
 __all__ = ["Recap", "build", "document", "markdown_body", "text", "write"]
 
@@ -172,13 +172,9 @@ def build(view: RecapView) -> Recap:
     meeting_view = view.meeting
     group, meeting, notes = meeting_view.group, meeting_view.meeting, meeting_view.notes
     active = [m for m in group.members if m.active_on(meeting)]
-    broken = {s.path for s in view.skipped if s.kind == "note"}
+    broken = {s.note_of() for s in view.skipped}
     attended = [m for m in active if m.id in notes]
-    unreadable = [
-        m
-        for m in active
-        if m.id not in notes and Path(MEETINGS, meeting.isoformat(), f"{m.id}.md") in broken
-    ]
+    unreadable = [m for m in active if m.id not in notes and (meeting, m.id) in broken]
     excused = [m for m in active if m.id not in notes and group.is_excused(m.id, meeting)]
     absent = [m for m in active if m.id not in notes and m not in excused + unreadable]
     members = {m.id: m for m in group.members}

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mastermind_kit import charts, schedule
+from mastermind_kit import recap as meeting_recap
 from mastermind_kit.ledger import (
     DEFINITIONS,
     Counts,
@@ -242,8 +243,8 @@ class _Site:
         self.markdown = _Markdown()
         self._who: dict[tuple[str, int], dict[str, Any]] = {}
         self.members = {m.id: m for m in self.group.members}
-        self.held = schedule.meetings(self.group, until=self.today)
-        self.held = [d for d in self.held if schedule.start(self.group, d) <= now]
+        # The ledger's meetings (the same when it was built with ``now``, as build does).
+        self.held = [d for d in ledger.meetings if schedule.start(self.group, d) <= now]
         self.next = schedule.upcoming(self.group, schedule.moment(self.group, now))
         self.entries: dict[str, Entry] = {
             e.commitment.id: e for m in ledger.members.values() for e in m.all_commitments
@@ -265,7 +266,7 @@ class _Site:
             lstrip_blocks=True,
         )
         env.filters["markdown"] = self.markdown
-        env.filters["number"] = _number
+        env.filters["number"] = meeting_recap.number
         env.filters["percent"] = _percent
         env.filters["fate"] = _fate
         env.globals["anchor"] = anchor
@@ -468,12 +469,12 @@ class _Site:
         mine = self.ledger.members[member.id]
         profile = self.workspace.profiles.get(member.id)
         goals = []
-        for number, progress in enumerate(mine.goals, start=1):
+        for position, progress in enumerate(mine.goals, start=1):
             goal = progress.goal
             line = forecast_line(goal, progress.results)
             segment = line if isinstance(line, tuple) else None
             chart = charts.goal_chart(
-                chart_id=f"chart-{number}",  # not the goal's id: "a" and "a-title" would clash
+                chart_id=f"chart-{position}",  # not the goal's id: "a" and "a-title" would clash
                 title=visible(goal.title),
                 metric=visible(goal.metric),
                 unit=visible(goal.unit) if goal.unit else None,
@@ -543,7 +544,6 @@ class _Site:
 
     def meeting_page(self, day: dt.date, before: dt.date | None, after: dt.date | None) -> str:
         from mastermind_kit import agenda as meeting_agenda
-        from mastermind_kit import recap as meeting_recap
 
         start = schedule.start(self.group, day)
         held = start <= self.now
@@ -696,10 +696,6 @@ def _quarter_row(label: str, counts: Counts) -> dict[str, Any]:
         "dropped": counts.dropped,
         "open": counts.open,
     }
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else charts.format_number(value)
 
 
 def _percent(value: float | None) -> str:
