@@ -570,10 +570,6 @@ def forecast_line(goal: Goal, results: Sequence[tuple[dt.date, float]]) -> str |
     return (points[-1][0], now), (reached, target)
 
 
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
-
-
 def by_quarter(entries: Iterable[Entry]) -> list[tuple[str, Counts]]:
     """DEFINITIONS["by_quarter"]: the commitments made in each calendar quarter, oldest
     first, from the first quarter with one to the last (empty quarters included)."""

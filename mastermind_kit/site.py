@@ -303,14 +303,9 @@ class _Site:
         """A page from ``template``; ``dated`` pages say "as of" today (a held meeting's
         page does not: it stays the same from day to day)."""
         context.update(
-            group=self.group.name,
-            agreement=_paragraphs(self.group.agreement),
+            self.shared,
             root="../" * depth,
-            style=_STYLE,
-            csp=csp(_STYLE),
             today=self.today.isoformat() if dated else None,
-            definitions=[(key, DEFINITIONS[key]) for key in LEGEND],
-            skipped_line=skipped_line(self.ledger.skipped) if self.ledger.skipped else "",
         )
         key = None
         if self.store is not None:
@@ -330,6 +325,18 @@ class _Site:
         if self.store is not None and key is not None:
             self.store.put(key, text)
         return text
+
+    @cached_property
+    def shared(self) -> dict[str, Any]:
+        """What every page shows alike, worked out once."""
+        return {
+            "group": self.group.name,
+            "agreement": _paragraphs(self.group.agreement),
+            "style": _STYLE,
+            "csp": csp(_STYLE),
+            "definitions": [(key, DEFINITIONS[key]) for key in LEGEND],
+            "skipped_line": skipped_line(self.ledger.skipped) if self.ledger.skipped else "",
+        }
 
     @cached_property
     def template_key(self) -> str:
