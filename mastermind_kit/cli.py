@@ -288,6 +288,97 @@ def member_list(ctx: click.Context, fmt: str) -> int:
     return EXIT_OK
 
 
+@member.command("leave", context_settings=CONTEXT)
+@click.argument("member_id", metavar="ID")
+@click.option(
+    "--date",
+    type=DATE,
+    help="The member's last meeting day [default: the last meeting that has started].",
+)
+@click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@click.pass_context
+def member_leave(
+    ctx: click.Context, member_id: str, date: dt.date | None, today: dt.date | None
+) -> int:
+    """Record that member ID left the group: sets 'left' in mastermind.yaml.
+
+    'left' is the member's last meeting day: they are in the group up to and
+    including it, and owe no notes or report-backs after it. Without --date it is
+    the last meeting that has started (with --today DATE: the last one before DATE),
+    or today when none has. Refused when ID already left (give --date to change the
+    date), when the date is before they joined, or while they have a note for a
+    later meeting. The rest of mastermind.yaml (comments, order, quoting) is kept.
+    """
+    from mastermind_kit.members import leave_member
+
+    repo = _repo(ctx)
+    done = leave_member(repo, member_id, date=date, now=_now(today))
+    if not done.changed:
+        _echo(ctx, f"{member_id} already left on {done.left}; nothing changed")
+        return EXIT_OK
+    was = f" (was {done.previous})" if done.previous else ""
+    _echo(ctx, f"wrote {repo.rel(repo.config_path())}: {member_id} left on {done.left}{was}")
+    if not done.remaining:
+        _echo(ctx, f"mastermind: warning: nobody is in the group after {done.left}", err=True)
+    return EXIT_OK
+
+
+@member.command("edit", context_settings=CONTEXT)
+@click.argument("member_id", metavar="ID")
+@click.option("--name", help="The member's new full name.")
+@click.option(
+    "--add-email",
+    "add_emails",
+    multiple=True,
+    metavar="EMAIL",
+    help="Add a git email of the member (repeat).",
+)
+@click.option(
+    "--remove-email",
+    "remove_emails",
+    multiple=True,
+    metavar="EMAIL",
+    help="Remove one of the member's git emails (repeat).",
+)
+@click.pass_context
+def member_edit(
+    ctx: click.Context,
+    member_id: str,
+    name: str | None,
+    add_emails: tuple[str, ...],
+    remove_emails: tuple[str, ...],
+) -> int:
+    """Change member ID's name or git emails in mastermind.yaml.
+
+    An email of another member is refused, and so is removing one that ID does not
+    have. Removing the last email is allowed: commands then know ID only by
+    --member ID. The profile members/ID.md is the member's own file and is never
+    edited (you are told when its name differs). The rest of mastermind.yaml
+    (comments, order, quoting) is kept.
+    """
+    from mastermind_kit.members import edit_member
+
+    repo = _repo(ctx)
+    done = edit_member(
+        repo, member_id, name=name, add_emails=add_emails, remove_emails=remove_emails
+    )
+    if not done.changes:
+        _echo(ctx, f"{member_id}: nothing changed")
+        return EXIT_OK
+    _echo(ctx, f"wrote {repo.rel(repo.config_path())}: {member_id}: {'; '.join(done.changes)}")
+    if done.profile_name is not None:
+        profile = repo.rel(repo.profile_path(member_id))
+        _echo(ctx, f"note: {profile} says name: {done.profile_name!r}; that is theirs to change")
+    if remove_emails and not done.emails:
+        _echo(
+            ctx,
+            f"mastermind: warning: {member_id} has no git email now: commands know them "
+            f"only by --member {member_id}",
+            err=True,
+        )
+    return EXIT_OK
+
+
 # -- check ------------------------------------------------------------------------------
 
 

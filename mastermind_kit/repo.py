@@ -788,7 +788,8 @@ def place_findings(
                 line("meeting"),
                 1,
                 ERROR,
-                "not-member-then",
+                # After leaving is its own rule: 'member leave' refuses to cause it.
+                "after-left" if member.left and meeting > member.left else "not-member-then",
                 f"'{member_id}' was not in the group on {meeting} "
                 f"(joined {member.joined or '-'}, left {member.left or '-'})",
             )

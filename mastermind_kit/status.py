@@ -2,7 +2,8 @@
 
 The next meeting and how far off it is, whether the member's note for it exists and
 what in it is still empty, the commitments to report on there (``prep.to_report``)
-and which of those are overdue (due before today, in the group's time zone).
+and which of those are overdue (due before today, in the group's time zone). A member
+who left before the next meeting owes nothing more: status says when they left.
 """
 
 from __future__ import annotations
@@ -34,12 +35,18 @@ class Status:
     start: dt.datetime
     now: dt.datetime
     active: bool  # in the group on the next meeting
+    left: dt.date | None  # the member's last meeting day, when they leave or left
     note_path: Path  # relative to the group root
     note_exists: bool
     empty: list[str] = field(default_factory=list)  # what in the note is still empty
     to_report: list[Owed] = field(default_factory=list)
     answered: dict[str, str] = field(default_factory=dict)  # id -> status already in the note
     skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def gone(self) -> bool:
+        """Left the group before the next meeting: nothing is owed any more."""
+        return self.left is not None and self.next_meeting > self.left
 
     @property
     def overdue(self) -> list[Owed]:
@@ -67,6 +74,7 @@ class Status:
             "next_meeting_start": self.start.isoformat(),
             "days_until": self.days_until,
             "active": self.active,
+            "left": self.left.isoformat() if self.left else None,
             "note": {
                 "path": self.note_path.as_posix(),
                 "exists": self.note_exists,
@@ -91,7 +99,16 @@ class Status:
 
     def text(self) -> str:
         when = self.start.strftime("%a %Y-%m-%d %H:%M %Z")
-        lines = [f"{self.name} ({self.member})", f"Next meeting: {when}, {self.when()}"]
+        lines = [f"{self.name} ({self.member})"]
+        if self.gone:
+            lines.append(f"Left the group on {self.left} (their last meeting).")
+            lines.append("Nothing to report on.")
+            if self.skipped:
+                lines.append(skipped_line(self.skipped))
+            return "\n".join(lines)
+        lines.append(f"Next meeting: {when}, {self.when()}")
+        if self.left is not None:
+            lines.append(f"  your last meeting before leaving the group: {self.left}")
         if not self.active:
             lines.append("  you are not in the group on that date")
         if self.note_exists:
@@ -129,8 +146,10 @@ def status(view: MemberView, now: schedule.Moment) -> Status:
     at = schedule.moment(group, now)
     entry = group.member(member)
     assert entry is not None  # read.whoami checked it
-    owed = view.carry.owed
-    note = view.note
+    gone = entry.left is not None and meeting > entry.left
+    # A member who left owes nothing more: their open commitments stay open in the ledger.
+    owed = [] if gone else view.carry.owed
+    note = None if gone else view.note
     empty: list[str] = []
     answered: dict[str, str] = {}
     if note is not None:
@@ -151,6 +170,7 @@ def status(view: MemberView, now: schedule.Moment) -> Status:
         start=schedule.start(group, meeting),
         now=at,
         active=entry.active_on(meeting),
+        left=entry.left,
         note_path=repo.rel(repo.note_path(meeting, member)),
         note_exists=view.note_exists,
         empty=empty,

@@ -185,3 +185,31 @@ def test_a_stray_file_among_the_notes_is_an_error(group: Path, run_main) -> None
         "[stray-file]"
     )
     assert ".bak" not in out and ".swp" not in out
+
+
+def test_a_note_after_its_member_left_is_an_error(group: Path, run_main) -> None:
+    config = group / "mastermind.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "    emails: [bob@example.org]\n    joined: 2026-12-01\n",
+            "    emails: [bob@example.org]\n    joined: 2026-12-01\n    left: 2026-12-15\n",
+        )
+    )
+    note = "---\nmember: bob\nmeeting: {day}\n---\n"
+    build_tree(
+        group,
+        {
+            "meetings/2026-12-15/bob.md": note.format(day="2026-12-15"),  # the last meeting: fine
+            "meetings/2026-12-29/bob.md": note.format(day="2026-12-29"),
+        },
+    )
+    expected = (
+        "meetings/2026-12-29/bob.md:3:1: error: 'bob' was not in the group on 2026-12-29 "
+        "(joined 2026-12-01, left 2026-12-15) [after-left]"
+    )
+    code, out, _ = run_main("check", cwd=group)
+    assert code == 1
+    assert out.splitlines() == [expected, "1 error(s), 0 warning(s)"]
+    # a commit of the config alone finds the note it strands, from its path (line 1)
+    code, out, _ = run_main("check", "mastermind.yaml", cwd=group)
+    assert code == 1 and out.splitlines()[0] == expected.replace(":3:1:", ":1:1:")

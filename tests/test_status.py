@@ -133,3 +133,38 @@ def test_missing_report_entry_is_named(history_group: Path) -> None:
     assert result.next_meeting == dt.date(2026, 12, 29)
     assert result.when() == "within the hour"
     assert result.empty == ["report 2026-12-01/alice/2 (missing)"]
+
+
+def _leaves(root: Path, member: str, left: str) -> None:
+    config = root / "mastermind.yaml"
+    entry = f"  - id: {member}\n"
+    text = config.read_text()
+    start = text.index(entry)
+    joined = text.index("    joined: 2026-12-01\n", start) + len("    joined: 2026-12-01\n")
+    config.write_text(text[:joined] + f"    left: {left}\n" + text[joined:])
+
+
+def test_a_member_who_left_has_nothing_left_to_report(history_group: Path, run_main) -> None:
+    _leaves(history_group, "alice", "2026-12-15")
+    args = ("-C", str(history_group), "status", "--member", "alice", "--today", "2026-12-20")
+    code, out, err = run_main(*args)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "Alice Example (alice)",
+        "Left the group on 2026-12-15 (their last meeting).",
+        "Nothing to report on.",
+    ]
+    code, out, _ = run_main(*args, "--format", "json")
+    data = json.loads(out)
+    assert (data["left"], data["active"]) == ("2026-12-15", False)
+    assert data["to_report"] == data["overdue"] == data["commitments"] == []
+
+
+def test_a_member_about_to_leave_still_reports(history_group: Path, run_main) -> None:
+    _leaves(history_group, "alice", "2026-12-29")
+    code, out, _ = run_main(
+        "-C", str(history_group), "status", "--member", "alice", "--today", "2026-12-20"
+    )
+    assert code == 0
+    assert "  your last meeting before leaving the group: 2026-12-29" in out
+    assert "To report on (2):" in out
