@@ -868,6 +868,60 @@ def site(
 # -- accountability: summary, audit -----------------------------------------------------
 
 
+@cli.command("calendar", context_settings=CONTEXT)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the calendar to FILE (atomically; only a calendar this command wrote is "
+    "replaced) [default: print it].",
+)
+@click.option(
+    "--member",
+    "member_id",
+    metavar="ID",
+    help="Add this member's open commitments, as all-day events on their due dates.",
+)
+@click.option(
+    "--today",
+    type=DATE,
+    help="Pretend today is DATE [default: SOURCE_DATE_EPOCH when set, else today].",
+)
+@_strict_option
+@click.pass_context
+def calendar_command(
+    ctx: click.Context, out: Path | None, member_id: str | None, today: dt.date | None, strict: bool
+) -> int:
+    """An iCalendar (.ics) file of the group's meetings, to import or subscribe to.
+
+    Every meeting from the first one to a year after today, in the group's time zone,
+    with the confidentiality agreement in its description; a skipped meeting is in it
+    as cancelled. With --member, that member's open commitments (not reported on yet)
+    are all-day events on their due dates: their texts are then in the file, so mind
+    where you import it. Each event keeps its id from run to run, so importing the
+    file again updates it; the same repo and date give the same bytes.
+    """
+    from mastermind_kit import ical, schedule
+    from mastermind_kit.read import read_member, whoami
+
+    repo = _repo(ctx)
+    group = repo.group
+    me = whoami(repo, group, member_id) if member_id is not None else None
+    now = schedule.moment(group, _build_time(today))
+    owed, skipped = [], []
+    if me is not None:
+        view = read_member(repo, me, ical.as_of(group, now))
+        owed, skipped = view.carry.owed, view.skipped
+    data = ical.build(group=group, now=now, owed=owed, member=me)
+    if out is None:
+        click.echo(data, nl=False)
+    else:
+        target = _from_repo_option(ctx, out)
+        shown = str(out) if ctx.obj.repo is not None else _from_cwd(target.absolute())
+        done = ical.write(target, data, root=repo.root, shown=shown)
+        _echo(ctx, f"{done}: {shown}", err=True)
+    return _report_skipped(ctx, repo, skipped, strict)
+
+
 @cli.command(context_settings=CONTEXT)
 @click.option(
     "--member",
