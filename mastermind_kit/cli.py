@@ -196,6 +196,17 @@ def cli(ctx: click.Context, repo: Path | None) -> None:
     metavar="ID[:NAME[:EMAIL]]",
     help="A member (repeat). Default: you, from your git identity.",
 )
+@click.option(
+    "--ci",
+    "ci_provider",
+    type=click.Choice(["github", "gitlab"]),
+    help="Also write a CI workflow for this host into the first commit (see mastermind ci).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Create it even inside another git work tree or group repo (a nested repo).",
+)
 @click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
 @click.pass_context
 def init(
@@ -207,11 +218,19 @@ def init(
     time_: str,
     timezone: str | None,
     members: tuple[str, ...],
+    ci_provider: str | None,
+    force: bool,
     today: dt.date | None,
 ) -> int:
-    """Create a new group repo in DIRECTORY, with a first commit."""
+    """Create a new group repo in DIRECTORY, with a first commit.
+
+    A group is a git repo of its own: DIRECTORY must not be inside another group or
+    any other git work tree (--force to nest it anyway).
+    """
+    from mastermind_kit.ci import PROVIDERS, default_install
     from mastermind_kit.create import NewMember, create_group, local_timezone
 
+    install = default_install() if ci_provider else None
     created = create_group(
         directory,
         name=name,
@@ -220,10 +239,74 @@ def init(
         time=time_,
         timezone=timezone or local_timezone(),
         members=[NewMember.parse(spec) for spec in members],
+        ci=ci_provider,
+        install=install,
+        nested=force,
     )
     _echo(ctx, f"Created {name} in {created}")
+    if ci_provider and install:
+        _echo(ctx, f"with a CI workflow in {PROVIDERS[ci_provider]}")
+        _warn_placeholder(ctx, install, ci_provider)
     _echo(ctx, "Next: push it to a private remote, and each member runs `pre-commit install`.")
     return EXIT_OK
+
+
+@cli.command("ci", context_settings=CONTEXT)
+@click.argument("provider", type=click.Choice(["github", "gitlab"]))
+@click.option(
+    "--install",
+    "install_spec",
+    metavar="SPEC",
+    help="The pip requirement CI installs mastermind-kit with [default: where this "
+    "mastermind was installed from, if pip recorded a URL].",
+)
+@click.option(
+    "--force", is_flag=True, help="Replace an existing workflow file (a .bak copy is kept)."
+)
+@click.pass_context
+def ci_command(ctx: click.Context, provider: str, install_spec: str | None, force: bool) -> int:
+    """Write a CI workflow for the group repo: github or gitlab.
+
+    On every push and pull (merge) request it runs mastermind check (as annotations,
+    or a Code Quality report), mastermind audit on the full history, and builds the
+    site as a private artifact that expires after 7 days; it never publishes it.
+    Writes .github/workflows/mastermind.yml or .gitlab-ci.yml; never replaces one
+    without --force.
+    """
+    import shlex
+
+    from mastermind_kit import ci
+
+    repo = _find_repo(ctx, None)
+    install = ci.checked_install(install_spec) if install_spec is not None else ci.default_install()
+    written = ci.write_workflow(repo.root, provider, install=install, force=force)
+    given = ctx.obj.repo
+    if given is not None:  # like git -C: paths as seen from the repo
+        shown = written.path.as_posix()
+        git = f"git -C {shlex.quote(str(given))}"
+    else:
+        shown = _from_cwd(repo.root / written.path)
+        git = "git"
+    _echo(ctx, f"wrote {shown}")
+    if written.backup is not None:
+        _echo(ctx, f"kept the old file as {shown}{written.backup.name[len(written.path.name) :]}")
+    _warn_placeholder(ctx, install, provider)
+    _echo(
+        ctx,
+        f"Next: commit it: {git} add {shlex.quote(shown)} && "
+        f"{git} commit -m 'CI: mastermind check, audit and site'",
+    )
+    return EXIT_OK
+
+
+def _warn_placeholder(ctx: click.Context, install: Any, provider: str) -> None:
+    if not install.known:
+        _echo(
+            ctx,
+            f"mastermind: warning: CI installs {install.spec}, which is not on PyPI: replace "
+            f"MASTERMIND_INSTALL, or run 'mastermind ci {provider} --force --install SPEC'",
+            err=True,
+        )
 
 
 # -- member -----------------------------------------------------------------------------
@@ -231,7 +314,7 @@ def init(
 
 @cli.group(context_settings=CONTEXT)
 def member() -> None:
-    """Add or list the group's members."""
+    """Add, edit, retire or list the group's members."""
 
 
 @member.command("add", context_settings=CONTEXT)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mastermind_kit import history, schedule
+from mastermind_kit.ci import PROVIDERS, Install, default_install, workflow
 from mastermind_kit.errors import GitError, UsageError
 from mastermind_kit.fsutil import atomic_write
 from mastermind_kit.model import is_slug
@@ -56,6 +57,26 @@ def local_timezone() -> str:
     return name if name and schedule.valid_timezone(name) else "UTC"
 
 
+def _refuse_nesting(parent: Path) -> None:
+    """A group inside another group, or inside any git work tree, would be a repo in a
+    repo: its files invisible to the outer one, or committed into it by accident."""
+    from mastermind_kit.repo import find_root
+
+    group = find_root(parent)
+    if group is not None:
+        raise UsageError(
+            f"{parent} is inside the group repo {group}; nothing was written",
+            hint="create the new group outside it, or use --force to nest it anyway",
+        )
+    top = history.toplevel(parent)
+    if top is not None:
+        raise UsageError(
+            f"{parent} is inside the git work tree {top}; a group is a repo of its own, "
+            "nothing was written",
+            hint="create it outside that repo, or use --force to nest it anyway",
+        )
+
+
 def create_group(
     target: Path,
     *,
@@ -65,8 +86,13 @@ def create_group(
     time: str,
     timezone: str,
     members: list[NewMember],
+    ci: str | None = None,
+    install: Install | None = None,
+    nested: bool = False,
 ) -> Path:
-    """Make ``target`` a new group repo with one commit. Returns its path."""
+    """Make ``target`` a new group repo with one commit. Returns its path. With ``ci``
+    ("github" or "gitlab") the commit holds a CI workflow too, installing mastermind-kit
+    with ``install`` (default: as the running one was installed)."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not empty; nothing was written")
     if not schedule.valid_timezone(timezone):
@@ -80,6 +106,8 @@ def create_group(
     parent = target.absolute().parent
     if not parent.is_dir():
         raise UsageError(f"{parent} does not exist")
+    if not nested:
+        _refuse_nesting(parent)
     ident = history.identity(parent)
     if ident is None:
         raise GitError(
@@ -110,6 +138,8 @@ def create_group(
     files = {"mastermind.yaml": config, **scaffold(config)}
     for member in members:
         files[f"members/{member.id}.md"] = render("member.md.j2", {"name": member.name})
+    if ci is not None:
+        files[str(PROVIDERS[ci])] = workflow(ci, install=install or default_install())
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
     staging.chmod(0o755 & ~_umask())
     try:

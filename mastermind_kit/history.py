@@ -79,6 +79,12 @@ def config_get(cwd: Path, key: str) -> str | None:
     return value or None
 
 
+def toplevel(path: Path) -> Path | None:
+    """The top of the git work tree ``path`` is in; None when it is in none."""
+    found = _quick(path, "rev-parse", "--show-toplevel")
+    return Path(found.strip()) if found and found.strip() else None
+
+
 def is_ignored(root: Path, relative: str) -> bool | None:
     """Whether git ignores ``relative`` (a path inside ``root``); None when not known
     (no git, or not a git work tree)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,7 @@ def test_init_without_git_identity_says_how_and_leaves_nothing(
         ("--member", "Alice:Alice", "not a valid member id"),
         ("--first-meeting", "2026-02-30", "not a date"),
         ("--cadence", "daily", "daily"),
+        ("--ci", "jenkins", "jenkins"),
     ],
 )
 def test_init_rejects_bad_options(
@@ -118,3 +120,23 @@ def test_init_refuses_options_that_make_an_invalid_group(tmp_path: Path, run_mai
     )
     assert code == 2 and "not an email address" in err and "nothing was written" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_init_refuses_to_nest_a_group_in_another_repo(tmp_path: Path, run_main) -> None:
+    outer = tmp_path / "outer"
+    code, _, err = run_main("init", str(outer), *ARGS)
+    assert code == 0, err
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    subprocess.run(["git", "init", "-q", str(plain)], check=True)
+
+    for parent, said in ((outer, "inside the group repo"), (plain, "inside the git work tree")):
+        code, _, err = run_main("init", str(parent / "inner"), *ARGS)
+        assert code == 2
+        assert said in err and "--force" in err and "Traceback" not in err
+        assert not (parent / "inner").exists()
+        assert not [p for p in parent.iterdir() if p.name.startswith(".inner")]
+
+    code, _, err = run_main("init", str(plain / "inner"), *ARGS, "--force")
+    assert code == 0, err
+    assert (plain / "inner" / ".git").is_dir()
