@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,16 +30,15 @@ from mastermind_kit.repo import (
     RECAPS,
     GroupRepo,
     bulk_reading,
+    is_leftover,
     place_findings,
 )
 
 __all__ = [
     "check_repo",
+    "owned_files",
+    "ownership",
 ]
-
-# What the tool and editors leave beside a note, never committed (the group's
-# .gitignore): backups of a replaced file, temporary files, hidden files.
-_OWN_LEFTOVERS = re.compile(r"(\.bak(\.[0-9]+)?|\.tmp|~)\Z|\A\.")
 
 
 class _Report:
@@ -145,7 +143,7 @@ def _check_layout(repo: GroupRepo, group: Group, report: _Report) -> None:
             )
             continue
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            if entry.name.endswith(".md") or _OWN_LEFTOVERS.search(entry.name):
+            if entry.name.endswith(".md") or is_leftover(entry.name):
                 continue
             # A note renamed away (bob.md.old) no longer counts: its commitments leave
             # the record as surely as if it were deleted.
@@ -301,3 +299,49 @@ def _check_reference(
         )
     else:
         report.at(shown, where, ERROR, "dangling-id", f"'{ref}' names no commitment in {path}")
+
+
+def owned_files(repo: GroupRepo, paths: Sequence[Path]) -> dict[str, tuple[str, str]]:
+    """The notes and profiles among ``paths``: relative path -> (member, "note" or
+    "profile")."""
+    owned: dict[str, tuple[str, str]] = {}  # relative path -> (owner, "note"|"profile")
+    for path in paths:
+        kind, _, owner = repo.classify(path)
+        if kind in ("note", "member") and owner and is_slug(owner):
+            owned[repo.rel(path).as_posix()] = (owner, "note" if kind == "note" else "profile")
+    return owned
+
+
+def ownership(
+    repo: GroupRepo, owned: dict[str, tuple[str, str]], email: str | None, staged: set[str]
+) -> list[Finding]:
+    """At commit time: a note or profile among ``owned`` (``owned_files``) that is staged
+    for a commit made as ``email`` by someone who is neither that member (one of their
+    ``emails``) nor a facilitator. A warning, or an error where the group sets
+    ``owners_only: true``. Only staged files are judged, so ``pre-commit run
+    --all-files`` in CI accuses nobody."""
+    group = repo.group
+    if email is None or group.is_facilitator(email):
+        return []
+    severity = ERROR if group.owners_only else WARNING
+    findings = []
+    for rel, (owner, what) in sorted(owned.items()):
+        entry = group.member(owner)
+        if rel not in staged or entry is None:
+            continue  # an unknown member is the checker's own finding
+        if email.lower() in (e.lower() for e in entry.emails):
+            continue
+        committer = group.member_by_email(email)
+        as_whom = f"{email} ({committer.id})" if committer else email
+        findings.append(
+            Finding(
+                rel,
+                1,
+                1,
+                severity,
+                "owner",
+                f"this is {owner}'s {what}, but the commit is made as {as_whom}, who is "
+                f"neither {owner} nor a facilitator: commit only your own files",
+            )
+        )
+    return findings

@@ -503,6 +503,15 @@ def check(
         for fixed in fix(repo, None if targets is None else _files(targets)):
             _echo(ctx, f"fixed {fixed.path}: {fixed.what}", err=True)
     findings = check_repo(repo, targets)
+    if targets is not None and os.environ.get("PRE_COMMIT"):
+        # Run by the pre-commit hook: whose files is this commit changing?
+        from mastermind_kit.check import owned_files, ownership
+        from mastermind_kit.history import staged_by
+
+        owned = owned_files(repo, _files(targets))
+        if owned:
+            email, staged = staged_by(repo.root, sorted(owned))
+            findings = [*findings, *ownership(repo, owned, email, staged)]
     shown = [_relative_to_cwd(repo, f) for f in findings]
     if fmt == "json":
         _echo(ctx, to_json(shown))
@@ -660,7 +669,7 @@ def prep(
     from mastermind_kit import prep as preparation
     from mastermind_kit import schedule
     from mastermind_kit.errors import UsageError
-    from mastermind_kit.read import read_member, whoami
+    from mastermind_kit.read import on_behalf, read_member, whoami
 
     if to_stdout and (edit or force):
         raise UsageError("--stdout writes nothing; it cannot be combined with --edit or --force")
@@ -669,6 +678,14 @@ def prep(
     day = schedule.resolve(repo.group, meeting, _now(today))
     view = read_member(repo, me, day)
     prepared = preparation.prepare(view, hot_seat=hot_seat)
+    you = on_behalf(repo, repo.group, me) if member_id is not None else None
+    if you is not None:
+        _echo(
+            ctx,
+            f"note: this is {me}'s note, and you commit as {you}: the commit check will "
+            f"say so; commit it only if {me} asked you to",
+            err=True,
+        )
     code = _report_skipped(ctx, repo, view.skipped, strict)
     if to_stdout:
         click.echo(prepared.text, nl=False)
@@ -716,6 +733,71 @@ def status(
     else:
         _echo(ctx, result.text())
     return _report_skipped(ctx, repo, view.skipped, strict)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "-m", "--message", help="The commit message [default: says whose files, which meetings]."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Say what would be committed and pushed; change nothing."
+)
+@click.pass_context
+def sync(ctx: click.Context, message: str | None, dry_run: bool) -> int:
+    """Commit your own files, pull (rebase), check, push.
+
+    Commits only your notes and your profile (a facilitator: every changed group file)
+    and says which other changes it left alone; then git pull --rebase --autostash from
+    the branch's upstream, the check on everything about to be pushed, and the push,
+    tried again when someone else pushed first. On a conflict or a failed check it
+    stops and says what to do: your commit and your files are kept. Exit 0 synced,
+    1 stopped, 2 usage error.
+    """
+    from mastermind_kit.sync import sync as run_sync
+
+    repo = _repo(ctx)
+    return run_sync(repo, say=lambda line: _echo(ctx, line), message=message, dry_run=dry_run)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("commitment_id", metavar="ID")
+@click.argument("status", type=click.Choice(["done", "partial", "missed", "dropped"]))
+@click.option("--note", help="What happened, in a sentence.")
+@click.option(
+    "--member",
+    "member_id",
+    metavar="ID",
+    help="Whose commitment [default: you, from git config user.email].",
+)
+@click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@click.pass_context
+def report(
+    ctx: click.Context,
+    commitment_id: str,
+    status: str,
+    note: str | None,
+    member_id: str | None,
+    today: dt.date | None,
+) -> int:
+    """Report back on one of your commitments: done, partial, missed or dropped.
+
+    Records it in your note for the next meeting (prepared as prep would when it does
+    not exist yet), changing only that report entry. mastermind status lists the
+    commitments you have to report on, with their ids.
+    """
+    from mastermind_kit import report as reporting
+    from mastermind_kit import schedule
+    from mastermind_kit.read import read_member, whoami
+
+    repo = _repo(ctx)
+    me = whoami(repo, repo.group, member_id)
+    view = read_member(repo, me, schedule.resolve(repo.group, None, _now(today)))
+    recorded = reporting.record(view, commitment_id, status, note)
+    reporting.write(recorded)
+    made = " (a new note, prepared as prep would)" if recorded.created else ""
+    _echo(ctx, f"recorded {commitment_id}: {status} in {recorded.shown}{made}")
+    _echo(ctx, "next: mastermind sync (commits your note and pushes it)")
+    return EXIT_OK
 
 
 @cli.command(context_settings=CONTEXT)

@@ -212,6 +212,22 @@ def _quick_pair(cwd: Path, first: list[str], second: list[str]) -> tuple[str | N
     return outputs[0], outputs[1]
 
 
+def staged_by(root: Path, paths: Sequence[str]) -> tuple[str | None, set[str]]:
+    """The email the commit being made is committed as (``git var``: the config and the
+    GIT_COMMITTER_* variables, as git itself will use them), and which of ``paths``
+    (relative to ``root``) have changes staged for it. Two processes, side by side;
+    (None, set()) outside git."""
+    ident, staged = _quick_pair(
+        root,
+        ["var", "GIT_COMMITTER_IDENT"],
+        ["diff", "--cached", "--name-only", "--relative", "--no-renames", "-z", "--", *paths],
+    )
+    email = None
+    if ident and "<" in ident:
+        email = ident.split("<", 1)[1].split(">", 1)[0].strip() or None
+    return email, {p for p in (staged or "").split("\0") if p}
+
+
 def init(path: Path) -> None:
     _git(path, "init", "-q", "-b", "main")
 
@@ -787,7 +803,238 @@ def fast_import(repo: Path, stream: bytes, *, branch: str = "main") -> None:
     _git(repo, "reset", "-q", "--hard", branch)
 
 
+def publish(repo: Path, remote: Path, *, branch: str = "main") -> None:
+    """Make ``remote`` a new bare repo, add it as ``origin`` and push ``branch`` to it
+    with the upstream set (the demo's stand-in for a group's private remote)."""
+    where = str(remote.absolute())  # absolute: never read as an option
+    _git(repo, "init", "-q", "--bare", "-b", branch, where)
+    _git(repo, "remote", "add", "origin", where)
+    _git(repo, "push", "-q", "-u", "origin", f"refs/heads/{branch}:refs/heads/{branch}")
+
+
+def head_time(repo: Path) -> dt.datetime | None:
+    """When HEAD was committed; None without commits."""
+    output = _git(repo, "log", "-1", "--format=%cI", "HEAD", "--", check=False).strip()
+    try:
+        return dt.datetime.fromisoformat(output) if output else None
+    except ValueError:
+        return None
+
+
 def commit_count(repo: Path) -> int:
     """How many commits HEAD has (0 in a repo without commits)."""
     output = _git(repo, "rev-list", "--count", "HEAD", check=False).strip()
     return int(output) if output.isdigit() else 0
+
+
+# -- the member's loop: ``sync`` ------------------------------------------------------------
+#
+# Unlike the reading above, these talk to the member's remote and run the member's own
+# hooks and signing set-up: git is run as the member would run it, with their config,
+# and only the editor is kept shut (nothing here may wait for one).
+
+
+class Run(NamedTuple):
+    """A git command's exit code and output, for commands whose failure is news."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def ok(self) -> bool:
+        return self.code == 0
+
+    def last_line(self) -> str:
+        """The last line git printed on stderr (or stdout): usually what went wrong."""
+        lines = [line.strip() for line in (self.err or self.out).splitlines() if line.strip()]
+        return lines[-1] if lines else f"git exited with {self.code}"
+
+
+def _run(cwd: Path, *args: str, prompts: bool = False) -> Run:
+    env = _env()
+    env.update(GIT_EDITOR="true", GIT_SEQUENCE_EDITOR="true", GIT_MERGE_AUTOEDIT="no")
+    if prompts:  # fetch and push may need the member's password or passphrase
+        env.pop("GIT_TERMINAL_PROMPT", None)
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, env=env, capture_output=True, stdin=subprocess.DEVNULL
+        )
+    except OSError:
+        raise GitError("git is not installed or not on PATH") from None
+    decode = "utf-8", "surrogateescape"
+    return Run(done.returncode, done.stdout.decode(*decode), done.stderr.decode(*decode))
+
+
+@dataclass
+class Branch:
+    """Where a sync starts from: the checked-out branch and the one it pulls from."""
+
+    prefix: str  # the group folder inside the work tree ("" at the top), with "/"
+    git_dir: Path
+    name: str | None  # None when HEAD is detached
+    upstream: str | None  # e.g. "origin/main"
+    remote: str | None
+    remote_ref: str | None  # e.g. "refs/heads/main"
+    has_commits: bool
+
+    def in_progress(self) -> str | None:
+        """The operation a member left half-done, which a sync must not run into."""
+        for marker, what in (
+            ("MERGE_HEAD", "a merge"),
+            ("rebase-merge", "a rebase"),
+            ("rebase-apply", "a rebase (or git am)"),
+            ("CHERRY_PICK_HEAD", "a cherry-pick"),
+            ("REVERT_HEAD", "a revert"),
+            ("BISECT_LOG", "a bisect"),
+        ):
+            if (self.git_dir / marker).exists():
+                return what
+        return None
+
+
+def branch(root: Path) -> Branch:
+    """The branch checked out at ``root`` and its upstream (GitError outside a repo)."""
+    where = _run(root, "rev-parse", "--show-prefix", "--absolute-git-dir")
+    if not where.ok:
+        raise GitError(f"{root} is not in a git work tree", hint="mastermind init makes one")
+    prefix, git_dir = [*where.out.split("\n"), "", ""][:2]
+    has_commits = _run(root, "rev-parse", "--verify", "-q", "HEAD^{commit}", "--").ok
+    head = _run(root, "symbolic-ref", "-q", "HEAD")
+    name = head.out.strip() if head.ok else None
+    upstream = remote = remote_ref = None
+    if name:
+        fields = _run(
+            root,
+            "for-each-ref",
+            "--format=%(upstream:short)%00%(upstream:remotename)%00%(upstream:remoteref)",
+            "--",
+            name,
+        ).out.rstrip("\n")
+        parts = fields.split("\0")
+        if len(parts) == 3 and all(parts):
+            upstream, remote, remote_ref = parts
+    short = name.removeprefix("refs/heads/") if name else None
+    return Branch(prefix, Path(git_dir), short, upstream, remote, remote_ref, has_commits)
+
+
+class Changed(NamedTuple):
+    path: str  # relative to the group folder
+    staged: bool  # something of it is in the index already
+    untracked: bool
+
+
+def changed(root: Path, prefix: str) -> list[Changed]:
+    """Every path under ``root`` that differs from HEAD: staged, unstaged or untracked
+    (ignored files left out). Renames come as the deletion and the addition."""
+    run = _run(
+        root,
+        "-c",
+        "core.quotePath=false",
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--no-renames",
+        "--",
+        ".",
+    )
+    if not run.ok:
+        raise GitError(f"git status failed: {run.last_line()}")
+    found = []
+    for entry in run.out.split("\0"):
+        if len(entry) < 4:
+            continue
+        index, tree, path = entry[0], entry[1], entry[3:]
+        if path.startswith(prefix):
+            path = path[len(prefix) :]
+        found.append(Changed(path, index not in " ?", index == "?" and tree == "?"))
+    return found
+
+
+def commit_paths(root: Path, paths: Sequence[str], message: str) -> Run:
+    """Commit exactly ``paths`` (relative to ``root``; new, changed or deleted), leaving
+    every other change, staged or not, as it was. The member's hooks and signing
+    settings apply, as for any commit of theirs."""
+    added = _run(root, "add", "-A", "--", *paths)
+    if not added.ok:
+        return added
+    return _run(root, "commit", "-q", "-m", message, "--only", "--", *paths)
+
+
+def pull_rebase(root: Path) -> Run:
+    """``git pull --rebase --autostash`` from the upstream."""
+    return _run(root, "pull", "--rebase", "--autostash", "--no-edit", "-q", prompts=True)
+
+
+def abort_rebase(root: Path) -> Run:
+    return _run(root, "rebase", "--abort")
+
+
+def unmerged(root: Path) -> list[str]:
+    """Paths (relative to ``root``) left in a conflict."""
+    run = _run(root, "diff", "--name-only", "--relative", "-z", "--diff-filter=U")
+    return [p for p in run.out.split("\0") if p]
+
+
+def counts(root: Path, upstream: str) -> tuple[int, int]:
+    """(ahead, behind): commits on HEAD not upstream, and upstream commits not on HEAD."""
+    run = _run(root, "rev-list", "--left-right", "--count", f"HEAD...{upstream}", "--")
+    parts = run.out.split()
+    if not run.ok or len(parts) != 2:
+        return 0, 0
+    return int(parts[0]), int(parts[1])
+
+
+def outgoing(root: Path, upstream: str) -> list[str]:
+    """Paths (relative to ``root``) that the commits not yet pushed change."""
+    run = _run(
+        root, "diff", "--name-only", "--relative", "-z", "--no-renames", f"{upstream}...HEAD", "--"
+    )
+    return [p for p in run.out.split("\0") if p]
+
+
+def last_change(root: Path, revision: str, path: str) -> str:
+    """The "<short id> by <author>: <subject>" of the last commit at ``revision`` that changed
+    ``path``, for messages; "" when none."""
+    run = _run(root, "log", "-1", "--format=%h by %an: %s", revision, "--", path)
+    return run.out.strip() if run.ok else ""
+
+
+def describe_head(root: Path) -> str:
+    run = _run(root, "log", "-1", "--format=%h %s", "HEAD", "--")
+    return run.out.strip()
+
+
+def push(root: Path, remote: str, remote_ref: str) -> Run:
+    """Push HEAD to ``remote_ref`` of ``remote`` (names read from the branch's git
+    config, never from the command line). ``Run.code`` is 0 when it went through."""
+    return _run(root, "push", "--porcelain", "--", remote, f"HEAD:{remote_ref}", prompts=True)
+
+
+def push_was_stale(run: Run) -> bool:
+    """Whether a failed push was refused only because the remote moved on while we
+    looked (someone pushed first, or at the same moment): then a pull and another push
+    go through."""
+    text = run.out + run.err
+    if any(word in text for word in ("(fetch first)", "(non-fast-forward)", "(stale info)")):
+        return True
+    # Two pushes at the same moment: the remote's ref moved under the second one.
+    return "(failed to update ref)" in text and "cannot lock ref" in text
+
+
+def push_refusal(run: Run) -> str:
+    """Why a push was refused, in git's words: the ref's status, and what the remote
+    said (its hooks' messages)."""
+    status = next(
+        (line.split("\t")[-1] for line in run.out.splitlines() if line.startswith("!")), ""
+    )
+    remote = [
+        line.removeprefix("remote:").strip()
+        for line in run.err.splitlines()
+        if line.startswith("remote:") and line.removeprefix("remote:").strip()
+    ]
+    said = "; ".join(remote[-3:])
+    if status and said:
+        return f"{status}: {said}"
+    return status or said or run.last_line()

@@ -135,6 +135,11 @@ class Group:
     excused: list[Excuse] = field(default_factory=list)
     agreement: str = ""
     schema: int = 1
+    owners_only: bool = False
+
+    def is_facilitator(self, email: str) -> bool:
+        wanted = email.strip().lower()
+        return any(wanted == f.strip().lower() for f in self.facilitators)
 
     def member(self, member_id: str) -> MemberEntry | None:
         return next((m for m in self.members if m.id == member_id), None)

@@ -173,6 +173,22 @@ def whoami(repo: GroupRepo, group: Group, member: str | None) -> str:
     )
 
 
+def on_behalf(repo: GroupRepo, group: Group, member: str) -> str | None:
+    """When git commits as another member here (not ``member``, and no facilitator):
+    who that is, to say that a command writes someone else's file. An email no member
+    has says nothing: that is how a member whose email is not listed uses --member."""
+    from mastermind_kit.history import config_get
+
+    email = config_get(repo.root, "user.email")
+    entry = group.member(member)
+    if not email or entry is None or group.is_facilitator(email):
+        return None
+    if email.strip().lower() in (e.lower() for e in entry.emails):
+        return None
+    other = group.member_by_email(email)
+    return f"{email} ({other.id})" if other else None
+
+
 # -- the whole group ----------------------------------------------------------------------------
 
 

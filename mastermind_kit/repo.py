@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
@@ -65,6 +66,14 @@ MEETINGS = "meetings"
 AGENDA = "agenda.md"
 RECAPS = "recaps"
 RESERVED_IDS = frozenset({"agenda"})
+# What the tool and editors leave beside a group file, never committed (the group's
+# .gitignore): backups of a replaced file, temporary files, hidden files.
+_LEFTOVER = re.compile(r"(\.bak(\.[0-9]+)?|\.tmp|~)\Z|\A\.")
+
+
+def is_leftover(name: str) -> bool:
+    """Whether a file name is a backup, temporary or hidden file (never a group file)."""
+    return _LEFTOVER.search(name) is not None
 
 
 def find_root(start: Path) -> Path | None:
@@ -859,6 +868,7 @@ def group_from(doc: Document) -> Group:
         require_signed=bool(data.get("require_signed", False)),
         commitment_grace_hours=data.get("commitment_grace_hours", 48),
         facilitators=list(data.get("facilitators") or []),
+        owners_only=bool(data.get("owners_only", False)),
         excused=[
             Excuse(e["member"], d)
             for e in data.get("excused") or []

@@ -132,6 +132,10 @@ class Status:
                     f"  {owed.id}  {' '.join(owed.commitment.text.split())}"
                     f" (due {owed.due or '-'}){extra}"
                 )
+            if any(o.id not in self.answered for o in self.to_report):
+                lines.append(
+                    '  report back: mastermind report ID done|partial|missed|dropped [--note "..."]'
+                )
         else:
             lines.append("Nothing to report on.")
         if self.skipped:

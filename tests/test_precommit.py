@@ -96,3 +96,91 @@ def test_project_ships_a_valid_pre_commit_hooks_manifest() -> None:
     assert hook["id"] == "mastermind-check"
     assert hook["entry"] == "mastermind check"
     assert hook["language"] == "python"
+
+
+def _commit_as(group: Path, email: str, env: dict[str, str] | None = None) -> str:
+    """Stage everything and commit as ``email``; the hook's output (and git's)."""
+    _run(group, "git", "config", "user.email", email)
+    _run(group, "git", "add", "-A")
+    done = subprocess.run(
+        ["git", "commit", "-m", "prep"],
+        cwd=group,
+        env=env or _env(),
+        capture_output=True,
+        text=True,
+    )
+    return f"exit {done.returncode}\n{done.stdout}{done.stderr}"
+
+
+def test_committing_someone_elses_note_gets_the_ownership_warning(new_group: Path) -> None:
+    assert _run(new_group, sys.executable, "-m", "pre_commit", "install").returncode == 0
+    bobs = GOOD_NOTE.replace("alice", "bob")
+    build_tree(new_group, {"meetings/2026-12-01/bob.md": bobs})
+
+    output = _commit_as(new_group, "alice@example.org")
+
+    assert output.startswith("exit 0"), output  # a warning: the commit goes through
+    assert "meetings/2026-12-01/bob.md:1:1: warning: this is bob's note, but the commit is "
+    assert "made as alice@example.org (alice), who is neither bob nor a facilitator" in output
+    # bob committing his own note: no warning
+    (new_group / "meetings/2026-12-01/bob.md").write_text(bobs + "More.\n")
+    assert "[owner]" not in _commit_as(new_group, "bob@example.org")
+
+
+def test_owners_only_makes_it_an_error(new_group: Path) -> None:
+    config = new_group / "mastermind.yaml"
+    config.write_text(config.read_text().replace("owners_only: false", "owners_only: true"))
+    _run(new_group, "git", "commit", "-qam", "owners only")
+    assert _run(new_group, sys.executable, "-m", "pre_commit", "install").returncode == 0
+    build_tree(new_group, {"meetings/2026-12-01/bob.md": GOOD_NOTE.replace("alice", "bob")})
+
+    output = _commit_as(new_group, "alice@example.org")
+
+    assert output.startswith("exit 1"), output
+    assert "error: this is bob's note" in output and "[owner]" in output
+    # a facilitator may
+    config.write_text(
+        config.read_text().replace("facilitators: []", "facilitators: [fiona@example.org]")
+    )
+    _run(
+        new_group,
+        "git",
+        "-c",
+        "core.hooksPath=/dev/null",
+        "commit",
+        "-qm",
+        "x",
+        "--",
+        "mastermind.yaml",
+    )
+    assert _commit_as(new_group, "fiona@example.org").startswith("exit 0")
+
+
+def test_the_hook_finds_mastermind_however_it_was_installed(
+    new_group: Path, tmp_path: Path
+) -> None:
+    """On PATH (pipx, an active venv), or only importable by python3, or neither: then
+    the commit stops with a one-line reason."""
+    assert _run(new_group, sys.executable, "-m", "pre_commit", "install").returncode == 0
+    git_dir = Path(
+        subprocess.run(["which", "git"], capture_output=True, text=True).stdout.strip()
+    ).parent
+    only_python = tmp_path / "only-python"
+    only_python.mkdir()
+    wrapper = only_python / "python3"  # a venv's python is found by its path: no symlink
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    wrapper.chmod(0o755)
+    # pre-commit itself runs from the installed hook script; git and sh from /usr/bin
+    base = dict(os.environ)
+    for name, path in (
+        ("importable", f"{only_python}{os.pathsep}{git_dir}{os.pathsep}/usr/bin:/bin"),
+        ("missing", f"{git_dir}{os.pathsep}/usr/bin:/bin"),
+    ):
+        env = {**base, "PATH": path}
+        build_tree(new_group, {"meetings/2026-12-01/alice.md": GOOD_NOTE + f"{name}\n"})
+        output = _commit_as(new_group, "alice@example.org", env)
+        if name == "importable":
+            assert output.startswith("exit 0"), output
+        else:
+            assert output.startswith("exit 1"), output
+            assert "mastermind is not installed where this hook can find it" in output

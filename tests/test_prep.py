@@ -438,3 +438,19 @@ def test_errors_in_a_groups_own_template_are_one_line(
     assert code == 2
     assert "templates/note.md.j2" in err and words in err and "Traceback" not in err
     assert not (group / "meetings").exists()
+
+
+def test_prep_for_another_member_says_whose_note_it_writes(git_group: Path, run_main) -> None:
+    git(git_group, "config", "user.email", "alice@example.org")
+
+    code, _, err = run_main(
+        "-C", str(git_group), "prep", "--member", "bob", "--today", "2026-11-25"
+    )
+
+    assert code == 0
+    assert "this is bob's note, and you commit as alice@example.org (alice)" in err
+    # for one's own note, nothing is said
+    code, _, err = run_main(
+        "-C", str(git_group), "prep", "--member", "alice", "--today", "2026-11-25"
+    )
+    assert code == 0 and "you commit as" not in err
