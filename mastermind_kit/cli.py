@@ -1015,7 +1015,8 @@ def site(
     )
     replace_tree(target, built.files, marker=pages.MARKER, force=force, staging=staging)
     index = target / pages.INDEX
-    _echo(ctx, f"wrote {len(built.files)} pages: {_from_cwd(index)}")
+    count = sum(1 for name in built.files if name.endswith(".html"))
+    _echo(ctx, f"wrote {count} pages and {pages.CALENDAR}: {_from_cwd(index)}")
     if out is None and is_ignored(repo.root, pages.FOLDER) is False:
         _echo(
             ctx,

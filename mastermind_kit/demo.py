@@ -16,8 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mastermind_kit import history, schedule
@@ -202,13 +205,100 @@ def build_demo(directory: Path | None = None) -> Path:
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise UsageError(f"{directory} already exists and is not empty; nothing was written")
         target.mkdir(parents=True, exist_ok=True)
+    remote = remote_of(target)
+    if remote.exists():
+        raise UsageError(f"{remote} already exists; the demo makes its remote there")
     try:
         history.init(target)
         history.fast_import(target, history.fast_import_stream(_plan(sample, group)))
+        history.publish(target, remote)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
+        shutil.rmtree(remote, ignore_errors=True)
         raise
     return target
+
+
+def remote_of(target: Path) -> Path:
+    """The bare repo beside the demo that plays the group's private remote."""
+    return target.parent / f"{target.name}-remote.git"
+
+
+# The member whose loop the tour plays: status, report, sync.
+LOOP_MEMBER = "maren"
+
+
+@contextmanager
+def _acting_as(member: MemberEntry, when: dt.datetime) -> Iterator[None]:
+    """Commit as ``member`` at ``when`` (git reads these before any config), then put
+    the environment back as it was."""
+    name, email = _ident(member)
+    stamp = when.isoformat()
+    values = {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_DATE": stamp,
+    }
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def member_loop(target: Path, now: dt.datetime) -> list[str]:
+    """Play one member's loop in the demo, as they would type it: ``status`` (what do
+    I owe?), ``report`` (the first commitment, done), ``sync`` (commit, pull, check,
+    push to the remote beside the demo). Returns the lines to show."""
+    from mastermind_kit import report, status, sync
+    from mastermind_kit.read import read_member
+
+    repo = GroupRepo(target)
+    group = repo.group
+    member = group.member(LOOP_MEMBER)
+    upcoming = schedule.upcoming(group, now)
+    if member is None or upcoming is None or not member.active_on(upcoming):
+        return []
+    view = read_member(repo, member.id, upcoming)
+    shown = status.status(view, now).text().splitlines()
+    lines = [
+        f"{member.name}'s loop before the next meeting (a bare repo beside the demo plays "
+        f"the group's remote: {remote_of(target)}):",
+        "",
+        f"  $ mastermind status --member {member.id}",
+        *(f"    {line}" for line in shown[:8]),
+    ]
+    if not view.carry.owed:
+        return lines
+    owed = view.carry.owed[0]
+    said = "Called all three; two want a second meeting"
+    recorded = report.record(view, owed.id, "done", said)
+    report.write(recorded)
+    lines += [
+        "",
+        f'  $ mastermind report {owed.id} done --member {member.id} --note "{said}"',
+        f"    recorded {owed.id}: done in {recorded.shown}",
+        "",
+        f"  $ mastermind sync        (in {member.name}'s clone: git commits as her)",
+    ]
+    said_by_sync: list[str] = []
+    # Committed at the start of the tour's day, or just after the sample's last commit
+    # if that is later: a commit is never dated before its parent.
+    day = schedule.moment(group, schedule.local_date(group, now))  # two demos, one history
+    last = history.head_time(target)
+    when = max(day, last + dt.timedelta(minutes=1)) if last else day
+    with _acting_as(member, when):
+        sync.sync(GroupRepo(target), say=said_by_sync.append)
+    lines += [f"    {line}" for line in said_by_sync]
+    return lines
 
 
 def tour(target: Path, now: dt.datetime) -> str:
@@ -224,16 +314,21 @@ def tour(target: Path, now: dt.datetime) -> str:
     findings = check_repo(repo)
     errors, warnings = counts(findings)
     notes = sum(1 for _ in repo.note_paths())
+    commits = history.commit_count(target)
     where = str(target)
+    loop = member_loop(target, now)
+    repo = GroupRepo(target)  # the loop wrote a note
     cache = Cache.for_repo(target)
     pages = site.build(repo, now=now, store=Shelf(cache, "site-pages"))
     replace_tree(target / site.FOLDER, pages.files, marker=site.MARKER, staging=cache.folder)
     lines = [
         f"The sample group '{repo.group.name}' is now a git repo in {where}",
         f"  {len(repo.group.members)} members, {notes} notes, "
-        f"{history.commit_count(target)} commits by the members themselves.",
+        f"{commits} commits by the members themselves.",
         f"  mastermind check: {errors} error(s), {warnings} warning(s).",
     ]
+    if loop:
+        lines += ["", *loop]
     # The last meeting with notes: the sample's history ends, the schedule goes on.
     held = recap.last_held(repo.group, now)
     last = max((d for d in _note_days(repo) if held and d <= held), default=None)
@@ -249,10 +344,12 @@ def tour(target: Path, now: dt.datetime) -> str:
     lines.append("")
     lines.append(f"Or look around: cd {where} && git log --stat | less")
     lines.append("")
+    count = sum(1 for name in pages.files if name.endswith(".html"))
     lines.append(
-        f"The group's pages ({len(pages.files)}, written by 'mastermind site'; private, no "
-        "JavaScript, open them from the folder):"
+        f"The group's pages ({count}, written by 'mastermind site'; private, no "
+        "JavaScript, open them from the folder) and its calendar:"
     )
+    lines.append(f"  {target / site.FOLDER / site.CALENDAR}  (every meeting, for your calendar)")
     lines.append(f"  {target / site.FOLDER / site.INDEX}")
     return "\n".join(lines)
 
@@ -281,6 +378,10 @@ TOUR: list[tuple[str, str]] = [
         "saves it as recaps/2026-11-17.md; after a hand edit it is never replaced",
     ),
     ("site --open", "the pages again (after a change), opened in your browser"),
+    (
+        "calendar --member maren --out maren.ics",
+        "the meetings and Maren's open commitments, for her calendar app",
+    ),
     ("summary", "who followed through: fates, attendance, preparation on time, streaks, goals"),
     ("summary --format json", "the same numbers for scripts, with their definitions"),
     (

@@ -47,9 +47,10 @@ from mastermind_kit.read import Workspace, recap_view
 from mastermind_kit.render import visible
 from mastermind_kit.repo import GroupRepo
 
-__all__ = ["FOLDER", "INDEX", "MARKER", "Built", "build", "pages"]
+__all__ = ["CALENDAR", "FOLDER", "INDEX", "MARKER", "Built", "build", "pages"]
 
 INDEX = "index.html"
+CALENDAR = "calendar.ics"  # every meeting, as ``mastermind calendar`` writes it
 FOLDER = "_site"  # the default, in the group repo; init puts it in .gitignore
 MARKER = ".mastermind-site"  # in a folder the site wrote: it may be replaced whole
 # Schemes a link in a member's Markdown may use; anything else with a scheme is dropped.
@@ -288,6 +289,11 @@ class _Site:
             done += 1
             self._progress(done, total)
         out[INDEX] = self.index_page()
+        from mastermind_kit import ical
+
+        # Stamped with the day, as every page is: the same date gives the same bytes.
+        day = schedule.moment(self.group, self.today)
+        out[CALENDAR] = ical.build(group=self.group, now=day).decode("utf-8")
         self._progress(total, total)
         if self.store is not None:
             self.store.keep(self.used)

@@ -62,5 +62,26 @@ def test_demo_without_a_directory_uses_a_new_temp_dir(
     monkeypatch.setattr(tempfile, "tempdir", None)
     code, out, _ = run_main("demo")
     assert code == 0
-    [made] = [p for p in tmp_path.iterdir() if p.name.startswith("mastermind-demo-")]
+    made, remote = sorted(p for p in tmp_path.iterdir() if p.name.startswith("mastermind-demo-"))
+    assert remote.name == f"{made.name}-remote.git"  # the bare remote of the tour's sync
     assert str(made) in out
+
+
+def test_the_tour_plays_a_members_loop_against_a_remote(tmp_path: Path, run_main) -> None:
+    target = tmp_path / "demo"
+    code, out, err = run_main("demo", str(target), "--today", "2026-11-20")
+    assert code == 0, err
+    remote = tmp_path / "demo-remote.git"
+    assert "$ mastermind status --member maren" in out
+    assert "$ mastermind report 2026-05-05/maren/3 done --member maren" in out
+    assert "recorded 2026-05-05/maren/3: done in meetings/2026-12-01/maren.md" in out
+    assert "pushed 1 commit(s) to origin/main" in out
+    # the note is in the remote, committed as Maren, and the demo repo is clean
+    assert git(remote, "rev-parse", "main") == git(target, "rev-parse", "HEAD")
+    assert git(remote, "log", "-1", "--format=%ae %s", "main").strip() == (
+        "maren@example.com maren: note for 2026-12-01"
+    )
+    assert git(target, "status", "--porcelain") == ""
+    assert str(target / "_site" / "calendar.ics") in out
+    # nothing of Maren's identity is left behind for whoever commits next
+    assert "maren" not in git(target, "var", "GIT_COMMITTER_IDENT")

@@ -76,4 +76,6 @@ def test_site_shows_its_pages_on_a_terminal_and_nothing_when_piped(group: Path) 
     )
     assert done.returncode == 0
     assert done.stderr == ""
-    assert done.stdout == "wrote 163 pages: _site/index.html\n"  # 160 meetings, 2 members
+    assert (
+        done.stdout == "wrote 163 pages and calendar.ics: _site/index.html\n"
+    )  # 160 meetings, 2 members

@@ -1,6 +1,7 @@
 """The README's "Five minutes with a real group", run as written: init, a private remote,
-a member's clone, prep, check, commit, push. The `mastermind init` line is taken from
-the README itself, so the example cannot drift."""
+the members' clones, status, prep, report, sync (two members syncing before either
+pulled). The `mastermind init` line and the loop's commands are taken from the README
+itself, so the example cannot drift."""
 
 from __future__ import annotations
 
@@ -16,13 +17,21 @@ from conftest import git
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
+def _section() -> str:
+    text = README.read_text(encoding="utf-8")
+    return text.split("## Five minutes with a real group", 1)[1].split("\n## ", 1)[0]
+
+
+def _commands() -> list[list[str]]:
+    """Every command line of the walk-through's code blocks, comments dropped."""
+    blocks = re.findall(r"```sh\n(.*?)```", _section(), re.S)
+    assert blocks, "the walk-through lost its code blocks"
+    lines = "\n".join(blocks).replace("\\\n", " ").splitlines()
+    return [shlex.split(line, comments=True) for line in lines if line.strip()]
+
+
 def _init_command() -> list[str]:
-    section = README.read_text(encoding="utf-8").split("## Five minutes with a real group", 1)[1]
-    block = re.search(r"```sh\n(.*?)```", section, re.S)
-    assert block, "the walk-through lost its first code block"
-    joined = block.group(1).replace("\\\n", " ")
-    line = next(line for line in joined.splitlines() if line.startswith("mastermind init"))
-    return shlex.split(line)
+    return next(c for c in _commands() if c[:2] == ["mastermind", "init"])
 
 
 def _mastermind(
@@ -46,26 +55,75 @@ def test_walkthrough(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     group = tmp_path / "north-star"
 
-    # The private remote, and Alice's clone of it.
+    # The private remote, and the members' clones of it.
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", str(remote))
     git(group, "remote", "add", "origin", str(remote))
     git(group, "push", "-q", "-u", "origin", "main")
-    alice = tmp_path / "alice"
-    git(tmp_path, "clone", "-q", str(remote), str(alice))
-    git(alice, "config", "user.email", "alice@example.org")
-    git(alice, "config", "user.name", "Alice Example")
+    clones = {}
+    for member in ("alice", "bob"):
+        clone = tmp_path / member
+        git(tmp_path, "clone", "-q", str(remote), str(clone))
+        git(clone, "config", "user.email", f"{member}@example.org")
+        git(clone, "config", "user.name", f"{member.title()} Example")
+        clones[member] = clone
+    alice, bob = clones["alice"], clones["bob"]
 
-    # Before the meeting: prep knows who she is from her clone's git config.
-    prepared = _mastermind(alice, "prep", "--today", "2026-11-25")
-    assert prepared.returncode == 0, prepared.stderr
+    # The loop as the README gives it, the commands taken from it in order.
+    loop = [
+        c
+        for c in _commands()
+        if c[:2]
+        in (
+            ["mastermind", "status"],
+            ["mastermind", "prep"],
+            ["mastermind", "report"],
+            ["mastermind", "sync"],
+        )
+    ]
+    assert [c[1] for c in loop] == ["status", "prep", "report", "sync"]
+    status, prep, report, sync = loop
+
+    # Before the first meeting both prepare, and both commit before either pulls.
+    for member, clone in clones.items():
+        assert _mastermind(clone, *status[1:], "--today", "2026-11-25").returncode == 0
+        prepared = _mastermind(clone, *prep[1:], "--today", "2026-11-25")
+        assert prepared.returncode == 0, prepared.stderr
+        note = clone / "meetings" / "2026-12-01" / f"{member}.md"
+        text = note.read_text(encoding="utf-8")
+        note.write_text(text.replace('walk_away: ""', 'walk_away: "A hiring decision"'))
+    for clone in (alice, bob):
+        synced = _mastermind(clone, *sync[1:])
+        assert synced.returncode == 0, synced.stdout + synced.stderr
+    names = git(remote, "ls-tree", "-r", "--name-only", "main", "meetings").split()
+    assert names[-2:] == ["meetings/2026-12-01/alice.md", "meetings/2026-12-01/bob.md"]
+
+    # After the meeting Alice adds her commitment and syncs again.
     note = alice / "meetings" / "2026-12-01" / "alice.md"
-    assert note.is_file()
-    text = note.read_text(encoding="utf-8")
-    note.write_text(text.replace('walk_away: ""', 'walk_away: "A hiring decision"'))
-    checked = _mastermind(alice, "check")
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    git(alice, "add", "meetings")
-    git(alice, "commit", "-q", "-m", "Prep for the next meeting")
-    git(alice, "push", "-q")
-    assert "meetings/2026-12-01/alice.md" in git(remote, "log", "--name-only", "--format=")
+    note.write_text(
+        note.read_text(encoding="utf-8").replace(
+            "commitments: []",
+            "commitments:\n  - id: 2026-12-01/alice/1\n    text: Interview five customers",
+        )
+    )
+    assert _mastermind(alice, *sync[1:]).returncode == 0
+
+    # Before the next one: status names the id, report records it, sync pushes it.
+    shown = _mastermind(alice, *status[1:], "--today", "2026-12-05")
+    assert "2026-12-01/alice/1" in shown.stdout
+    reported = _mastermind(alice, *report[1:], "--today", "2026-12-05")
+    assert reported.returncode == 0, reported.stderr
+    assert _mastermind(alice, "check").returncode == 0
+    synced = _mastermind(alice, *sync[1:])
+    assert synced.returncode == 0, synced.stdout + synced.stderr
+    assert "status: done" in git(remote, "show", "main:meetings/2026-12-15/alice.md")
+    assert git(remote, "rev-list", "--merges", "main").split() == []
+
+
+def test_the_install_lines_use_no_package_index() -> None:
+    """mastermind-kit is on no index the members can reach: the README installs it from
+    a wheel or a clone, never by its name alone."""
+    installs = [c for c in _commands() if c[:2] in (["pipx", "install"], ["pip", "install"])]
+    assert installs
+    for command in installs:
+        assert "mastermind-kit" not in command, command

@@ -85,8 +85,9 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_small_group_matches_its_golden_pages(run_main, small: Path) -> None:
     code, out, err = site(run_main, small, "--today", TODAY)
     assert code == 0, err
-    assert out == f"wrote 7 pages: {small / '_site' / 'index.html'}\n" or out.startswith(
-        "wrote 7 pages: "
+    assert (
+        out == f"wrote 7 pages and calendar.ics: {small / '_site' / 'index.html'}\n"
+        or out.startswith("wrote 7 pages and calendar.ics: ")
     )
     written = _tree(small / "_site")
     assert sorted(written) == sorted(_tree(GOLDEN))
@@ -134,6 +135,10 @@ def test_every_relative_link_and_anchor_resolves(demo_site: Path) -> None:
             assert not parts.scheme and not parts.netloc, f"{path}: {link} is not relative"
             assert not link.startswith("/"), f"{path}: {link} is absolute"
             target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if target.suffix != ".html":  # the calendar: a file to download
+                assert target.is_file(), f"{path.relative_to(demo_site)}: {link} leads nowhere"
+                checked += 1
+                continue
             assert target in pages, f"{path.relative_to(demo_site)}: {link} leads nowhere"
             if parts.fragment:
                 assert parts.fragment in pages[target].ids, f"{path}: no #{parts.fragment}"
