@@ -17,6 +17,18 @@ Rules (each finding names the commit, its author and date, the file, what change
   The finding names the old path.
 - ``unsigned``: with ``require_signed: true``, a commit that is not signed with a good
   signature of a known key (git's %G? is not "G").
+- ``committed-by-other``: a member's file authored as that member but committed by
+  someone who is neither them, nor a facilitator, nor in ``trusted_committers`` (a
+  hosting service's merge identity, say).
+- ``backdated-commit``: a commit whose committer date is before its parent's.
+- ``config-changed``, ``self-facilitator``, ``excused-late``, ``membership-backdated``:
+  changes to mastermind.yaml's rules themselves (see ``_config_findings``).
+
+Each commit is judged under the rules in force before it: the config as it stood in
+the commit's parent (the last version of mastermind.yaml earlier in history). A change
+to the config takes effect for later commits only and never rewrites the past: findings
+made before it are still reported after it. (In a history with merges, "before" is git's
+date order with parents first, which is the parent's config on a straight line.)
 
 The audit refuses (exit 2) where it could only guess: in a shallow clone, every note
 would look added by whoever made its oldest commit; grafts and replace refs make
@@ -28,6 +40,7 @@ from the same single ``git log`` pass (blob ids) and one ``git cat-file --batch`
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -36,12 +49,12 @@ from pathlib import Path
 from typing import Any
 
 from mastermind_kit import history as git_history
-from mastermind_kit import schedule
+from mastermind_kit import schedule, schema
 from mastermind_kit.errors import GitError, InputError
 from mastermind_kit.history import Change, Commit, History
-from mastermind_kit.load import parse_front_matter
+from mastermind_kit.load import parse_front_matter, parse_yaml
 from mastermind_kit.model import Group, parse_date
-from mastermind_kit.repo import AGENDA, MEETINGS, MEMBERS, GroupRepo
+from mastermind_kit.repo import AGENDA, CONFIG, MEETINGS, MEMBERS, GroupRepo, group_from
 
 RULES = {
     "commitment-changed": "a commitment added, removed, or its text or due date changed, "
@@ -54,7 +67,34 @@ RULES = {
     "profile-deleted": "a member's profile was deleted",
     "moved-away": "a note or profile renamed or moved out of its place: it no longer counts",
     "unsigned": "a commit without a good signature from a known key (require_signed)",
+    "committed-by-other": "a member's file authored as that member but committed by someone "
+    "else (neither a facilitator nor a trusted committer)",
+    "backdated-commit": "a commit dated before its parent (a wrong clock, or backdating)",
+    "config-changed": "mastermind.yaml's rules (facilitators, members' emails and dates, grace "
+    "hours, signing, excused) changed by someone who was not a facilitator before",
+    "self-facilitator": "someone made themselves a facilitator",
+    "excused-late": "an excused absence added after its meeting had started",
+    "membership-backdated": "a member's joined or left date moved so that meetings already "
+    "held no longer count for them",
 }
+
+# What the audit can prove and what it cannot, said once (docs/accountability.md).
+LIMITS = (
+    "Each commit is judged by the rules in force before it: mastermind.yaml as it stood "
+    "in the commit's parent. A change to the rules counts for later commits only, never "
+    "for the past, and is itself audited: findings made before it are still reported "
+    "after it.",
+    "Git's dates and identities are claims: anyone can commit as anyone, at any date. "
+    "The audit reports what history claims and where the claims contradict each other "
+    "(a commit dated before its parent; authored as one member, committed by another). "
+    "Only signed commits (require_signed: true, with the members' keys) tie a change "
+    "to a person.",
+    "A member with push rights can rewrite history: amend, rebase and force-push. The "
+    "audit sees only the history it is given; branch protection on the host (no force "
+    "pushes to main) is the stronger guard.",
+    "It refuses (exit 2) to judge an incomplete history, a shallow clone or one with "
+    "grafts or replace refs, rather than accuse whoever made the oldest commit in sight.",
+)
 
 _SIGNATURES = {
     "N": "not signed",
@@ -143,73 +183,64 @@ def audit(group: Group, found: History, *, since: dt.date | None = None) -> Audi
         return since is None or commit.committed.astimezone(tz).date() >= since
 
     findings: list[AuditFinding] = []
-    allowed = {e.lower() for e in group.facilitators}
     unchecked: set[str] = set()
     compare: list[tuple[Change, dt.date]] = []  # modified notes, with their meeting
-    for lineage in found.lineages():
-        for change in lineage.changes:
-            commit = change.commit
-            note = _note_path(change.path)
-            owner = note[1] if note else _profile_path(change.path)
-            if owner is not None and recent(commit):
-                member = group.member(owner)
-                created_profile = note is None and change.status in ("A", "C")
-                if member is not None and not member.emails:
-                    unchecked.add(owner)
-                elif member is not None and not created_profile:
-                    email = commit.author.email.lower()
-                    if email not in {e.lower() for e in member.emails} and email not in allowed:
-                        what = {"D": "deleted", "A": "created"}.get(change.status, "changed")
-                        findings.append(
-                            _finding(
-                                "other-author",
-                                change,
-                                f"{owner}'s {'note' if note else 'profile'} {what} by "
-                                f"{commit.author}, who is not {owner} (nor a facilitator)",
-                            )
-                        )
-            if note is not None and change.status == "D" and recent(commit):
-                findings.append(
-                    _finding("note-deleted", change, f"note of {note[1]} for {note[0]} deleted")
+    with git_history.BlobReader(found.root) as reader:
+        rules = _Configs(group, found, reader)
+        for lineage in found.lineages():
+            for change in lineage.changes:
+                if not recent(change.commit):
+                    continue
+                in_force = rules.before(change.commit)
+                findings.extend(_file_findings(in_force, change, unchecked))
+                note = _note_path(change.path)
+                if (
+                    note is not None
+                    and change.status in ("M", "R", "T")
+                    and change.old_blob
+                    and change.new_blob
+                    and change.old_blob != change.new_blob
+                    and change.commit.committed > schedule.start(in_force, note[0])
+                ):
+                    compare.append((change, note[0]))
+        if compare:
+            blobs = reader.read(b for c, _ in compare for b in (c.old_blob, c.new_blob) if b)
+            for change, meeting in compare:
+                findings.extend(
+                    _content_findings(rules.before(change.commit), change, meeting, blobs)
                 )
-            if note is None and owner is not None and change.status == "D" and recent(commit):
-                findings.append(_finding("profile-deleted", change, f"profile of {owner} deleted"))
-            moved = _moved_away(change)
-            if moved is not None and recent(commit):
-                findings.append(_finding("moved-away", change, moved, path=change.old_path))
-            if (
-                note is not None
-                and change.status in ("M", "R", "T")
-                and change.old_blob
-                and change.new_blob
-                and change.old_blob != change.new_blob
-                and recent(commit)
-                and commit.committed > schedule.start(group, note[0])
-            ):
-                compare.append((change, note[0]))
-    if compare:
-        blobs = git_history.read_blobs(
-            found.root, [b for c, _ in compare for b in (c.old_blob, c.new_blob) if b]
+        findings.extend(
+            f for f in rules.findings() if since is None or f.date.astimezone(tz).date() >= since
         )
-        for change, meeting in compare:
-            findings.extend(_content_findings(group, change, meeting, blobs))
-    if group.require_signed:
-        for commit in found.commits:
-            if recent(commit) and commit.signature != "G":
-                status = commit.signature or "N"
-                why = _SIGNATURES.get(status, f"signature status {status}")
-                key = f" (key {commit.signing_key})" if commit.signing_key else ""
-                findings.append(
-                    AuditFinding(
-                        "unsigned",
-                        commit.id,
-                        commit.author.name,
-                        commit.author.email,
-                        commit.committed,
-                        "",
-                        f"commit {why}{key}; the group requires signed commits",
-                    )
+    findings.extend(_backdated(found, recent))
+    signed = [c for c in found.commits if recent(c) and rules.before(c).require_signed]
+    if signed and not found.signatures:
+        # Signing was required then, not now: the log was read without signatures, so
+        # those commits' are read now (one more git process, only in this case).
+        checked = git_history.signatures(found.root, [c.id for c in signed])
+        signed = [
+            c._replace(
+                signature=checked.get(c.id, ("N", ""))[0] or "N",
+                signing_key=checked.get(c.id, ("N", ""))[1] or None,
+            )
+            for c in signed
+        ]
+    for commit in signed:
+        if commit.signature != "G":
+            status = commit.signature or "N"
+            why = _SIGNATURES.get(status, f"signature status {status}")
+            key = f" (key {commit.signing_key})" if commit.signing_key else ""
+            findings.append(
+                AuditFinding(
+                    "unsigned",
+                    commit.id,
+                    commit.author.name,
+                    commit.author.email,
+                    commit.committed,
+                    "",
+                    f"commit {why}{key}; the group required signed commits then",
                 )
+            )
     for member_id in sorted(unchecked):
         warnings.append(
             f"member '{member_id}' has no emails in mastermind.yaml: who edits their files "
@@ -217,6 +248,234 @@ def audit(group: Group, found: History, *, since: dt.date | None = None) -> Audi
         )
     findings.sort(key=lambda f: (f.date, f.commit, f.path, f.rule, f.message))
     return AuditResult(findings, warnings, len(found.commits))
+
+
+def _file_findings(group: Group, change: Change, unchecked: set[str]) -> Iterator[AuditFinding]:
+    """Who changed a member's file, and whether it left its place: judged by ``group``,
+    the rules in force before the commit."""
+    note = _note_path(change.path)
+    owner = note[1] if note else _profile_path(change.path)
+    if owner is not None:
+        member = group.member(owner)
+        created_profile = note is None and change.status in ("A", "C")
+        if member is not None and not member.emails:
+            unchecked.add(owner)
+        elif member is not None and not created_profile:
+            yield from _identity(group, member.emails, owner, note is not None, change)
+    if note is not None and change.status == "D":
+        yield _finding("note-deleted", change, f"note of {note[1]} for {note[0]} deleted")
+    if note is None and owner is not None and change.status == "D":
+        yield _finding("profile-deleted", change, f"profile of {owner} deleted")
+    moved = _moved_away(change)
+    if moved is not None:
+        yield _finding("moved-away", change, moved, path=change.old_path)
+
+
+def _identity(
+    group: Group, emails: list[str], owner: str, is_note: bool, change: Change
+) -> Iterator[AuditFinding]:
+    """A member's file changed by someone else (other-author), or authored as them and
+    committed by someone else (committed-by-other)."""
+    commit = change.commit
+    own = {e.lower() for e in emails}
+    author, committer = commit.author.email.lower(), commit.committer.email.lower()
+    what = {"D": "deleted", "A": "created"}.get(change.status, "changed")
+    kind = "note" if is_note else "profile"
+    if author not in own and not group.is_facilitator(author):
+        yield _finding(
+            "other-author",
+            change,
+            f"{owner}'s {kind} {what} by {commit.author}, who is not {owner} (nor a facilitator)",
+        )
+    elif (
+        committer != author
+        and committer not in own
+        and not group.is_facilitator(committer)
+        and committer not in {t.lower() for t in group.trusted_committers}
+    ):
+        yield _finding(
+            "committed-by-other",
+            change,
+            f"{owner}'s {kind} {what}: authored as {commit.author}, committed by "
+            f"{commit.committer}, who is neither {owner}, a facilitator nor a trusted "
+            "committer",
+        )
+
+
+def _backdated(found: History, recent: Any) -> Iterator[AuditFinding]:
+    """Commits dated before a parent of theirs."""
+    when = {c.id: c.committed for c in found.commits}
+    for commit in found.commits:
+        if not recent(commit):
+            continue
+        for parent in commit.parents:
+            before = when.get(parent)
+            if before is not None and commit.committed < before:
+                yield AuditFinding(
+                    "backdated-commit",
+                    commit.id,
+                    commit.author.name,
+                    commit.author.email,
+                    commit.committed,
+                    "",
+                    f"committed {commit.committed.isoformat()}, before its parent "
+                    f"{parent[:10]} ({before.isoformat()}): a wrong clock or a backdated "
+                    "commit; its times prove nothing",
+                )
+                break
+
+
+# -- the rules in force, and changes to them -------------------------------------------------
+
+
+class _Configs:
+    """Every version of mastermind.yaml in history, parsed, and which was in force
+    before each commit."""
+
+    def __init__(self, current: Group, found: History, reader: git_history.BlobReader) -> None:
+        self.current = current
+        self.order = {c.id: i for i, c in enumerate(found.commits)}
+        lineage = found.file(CONFIG)
+        changes = lineage.changes if lineage is not None else []
+        texts = reader.read(c.new_blob for c in changes if c.new_blob)
+        self.versions: list[tuple[int, Group, Change]] = []
+        for change in changes:
+            parsed = _config(texts.get(change.new_blob or ""))
+            if parsed is not None and change.commit.id in self.order:
+                self.versions.append((self.order[change.commit.id], parsed, change))
+        self.versions.sort(key=lambda v: v[0])
+        self.starts = [v[0] for v in self.versions]
+
+    def before(self, commit: Commit) -> Group:
+        """The config in force before ``commit``: its last version made by an earlier
+        commit (the first version, for commits before there was one)."""
+        if not self.versions:
+            return self.current
+        at = bisect.bisect_left(self.starts, self.order.get(commit.id, len(self.order)))
+        return self.versions[max(at - 1, 0)][1]
+
+    def findings(self) -> Iterator[AuditFinding]:
+        for i in range(1, len(self.versions)):
+            _, after, change = self.versions[i]
+            before = self.versions[i - 1][1]
+            yield from _config_findings(before, after, change)
+
+
+def _config(data: bytes | None) -> Group | None:
+    """A version of mastermind.yaml as the model, or None when it was not valid."""
+    if data is None:
+        return None
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
+    try:
+        doc = parse_yaml(text, Path(CONFIG))
+        if any(f.severity == "error" for f in schema.validate(doc, "config")):
+            return None
+        return group_from(doc)
+    except (InputError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _config_findings(before: Group, after: Group, change: Change) -> Iterator[AuditFinding]:
+    """What a change to mastermind.yaml did to the rules, judged by the rules before it:
+
+    - ``self-facilitator``: the committing author's email added to ``facilitators``,
+      whoever they are;
+    - ``excused-late``: an ``excused`` entry added after its meeting started, whoever
+      added it (an absence is excused beforehand);
+    - ``membership-backdated``: ``left`` set or moved earlier, or ``joined`` moved
+      later, so that meetings held before the change no longer count, whoever did it;
+    - ``config-changed``: any change to the rules (facilitators, members' emails,
+      joined and left, ``commitment_grace_hours``, ``require_signed``, ``excused``,
+      ``trusted_committers``) by someone who was not a facilitator; in a group without
+      facilitators, only the changes that give someone more leeway: grace hours raised,
+      signing switched off, emails added to another member, trusted committers added.
+    """
+    commit = change.commit
+    email = commit.author.email.lower()
+    when = commit.committed
+    was_facilitator = before.is_facilitator(email)
+    if email in {f.lower() for f in after.facilitators} - {f.lower() for f in before.facilitators}:
+        yield _finding(
+            "self-facilitator",
+            change,
+            f"{commit.author} made themselves a facilitator (a facilitator may edit "
+            "anyone's files)",
+        )
+    earlier = set(before.excused)
+    for excuse in after.excused:
+        if excuse not in earlier and schedule.start(after, excuse.meeting) < when:
+            yield _finding(
+                "excused-late",
+                change,
+                f"{excuse.member} excused from the meeting of {excuse.meeting} after it had "
+                "started",
+            )
+    held = schedule.meetings(before, until=schedule.local_date(before, when))
+    held = [d for d in held if schedule.start(before, d) < when]
+    for member in after.members:
+        old = before.member(member.id)
+        if old is None:
+            continue
+        lost = [d for d in held if old.active_on(d) and not member.active_on(d)]
+        if lost:
+            shown = ", ".join(str(d) for d in lost[:3]) + (" ..." if len(lost) > 3 else "")
+            yield _finding(
+                "membership-backdated",
+                change,
+                f"{member.id}'s joined/left changed (joined {old.joined} -> {member.joined}, "
+                f"left {old.left} -> {member.left}): {len(lost)} meeting(s) already held no "
+                f"longer count for them ({shown})",
+            )
+    if was_facilitator:
+        return
+    changed = _rule_changes(before, after, loose=not before.facilitators)
+    if changed:
+        yield _finding(
+            "config-changed",
+            change,
+            f"the group's rules changed by {commit.author}, who was not a facilitator: "
+            + "; ".join(changed),
+        )
+
+
+def _rule_changes(before: Group, after: Group, *, loose: bool) -> list[str]:
+    """The rule changes between two configs; with ``loose`` (no facilitators), only
+    those that give someone more leeway."""
+    said = []
+    if after.commitment_grace_hours != before.commitment_grace_hours and (
+        not loose or after.commitment_grace_hours > before.commitment_grace_hours
+    ):
+        said.append(
+            f"commitment_grace_hours {before.commitment_grace_hours} -> "
+            f"{after.commitment_grace_hours}"
+        )
+    if after.require_signed != before.require_signed and (not loose or before.require_signed):
+        said.append(
+            f"require_signed {_yaml(before.require_signed)} -> {_yaml(after.require_signed)}"
+        )
+    for key in ("facilitators", "trusted_committers"):
+        old = sorted(e.lower() for e in getattr(before, key))
+        new = sorted(e.lower() for e in getattr(after, key))
+        if old != new and (not loose or set(new) - set(old)):
+            said.append(f"{key} {old} -> {new}")
+    for member in after.members:
+        old_member = before.member(member.id)
+        if old_member is None:
+            if not loose:
+                said.append(f"member {member.id} added")
+            continue
+        added = {e.lower() for e in member.emails} - {e.lower() for e in old_member.emails}
+        if added or (not loose and member.emails != old_member.emails):
+            said.append(f"{member.id}'s emails {old_member.emails} -> {member.emails}")
+        if not loose and (member.joined, member.left) != (old_member.joined, old_member.left):
+            said.append(f"{member.id}'s joined/left changed")
+    if not loose and set(after.excused) != set(before.excused):
+        said.append("excused changed")
+    return said
+
+
+def _yaml(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def _moved_away(change: Change) -> str | None:

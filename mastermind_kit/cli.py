@@ -1154,11 +1154,14 @@ def audit(ctx: click.Context, since: dt.date | None, fmt: str) -> int:
 
     For honest accounting it finds commitments changed after the grace period
     (commitment_grace_hours), report statuses changed after the next meeting
-    started, a member's files changed by someone else (facilitators may), notes and
-    profiles deleted or moved out of their place, and unsigned commits where the
-    group sets require_signed. Exit 1 when
-    there are findings, 0 when it is clean, 2 when it cannot prove anything: a
-    shallow clone (run git fetch --unshallow), grafts or replace refs.
+    started, a member's files changed or committed by someone else (facilitators
+    may), notes and profiles deleted or moved out of their place, commits dated before
+    their parent, unsigned commits where the group required signing, and changes to
+    the rules themselves (a self-made facilitator, a borrowed email, a wider grace
+    period, signing switched off, a late excuse, a backdated leave). Each commit is
+    judged by mastermind.yaml as it was before it. Exit 1 when there are findings, 0
+    when it is clean, 2 when it cannot prove anything: a shallow clone (run git fetch
+    --unshallow), grafts or replace refs.
     """
     from mastermind_kit import audit as history_audit
 

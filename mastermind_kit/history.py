@@ -713,41 +713,106 @@ class _Builder:
             self.history.removed.append(self.history.files.pop(path))
 
 
-def read_blobs(root: Path, blob_ids: Iterable[str]) -> dict[str, bytes]:
-    """The contents of many blobs through ONE ``git cat-file --batch`` process."""
-    import tempfile
-
-    wanted = list(dict.fromkeys(blob_ids))
-    if not wanted:
+def signatures(root: Path, commit_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """git's signature check (%G?, %GK) of the given commits, in one ``git log``."""
+    if not commit_ids:
         return {}
-    found: dict[str, bytes] = {}
-    with tempfile.TemporaryFile() as requests, tempfile.TemporaryFile() as errors:
-        requests.write("".join(f"{blob}\n" for blob in wanted).encode("ascii"))
-        requests.seek(0)
-        try:
-            process = subprocess.Popen(
-                ["git", "cat-file", "--batch"],
-                cwd=root,
-                env=_env(),
-                stdin=requests,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-            )
-        except FileNotFoundError:
-            raise GitError("git is not installed or not on PATH") from None
-        assert process.stdout is not None
-        for _ in wanted:
-            header = process.stdout.readline().decode("ascii", "replace").split()
-            if len(header) == 2 and header[1] == "missing":
-                continue
-            if len(header) != 3:
-                break
-            size = int(header[2])
-            found[header[0]] = process.stdout.read(size)
-            process.stdout.read(1)  # the newline after each object
-        process.stdout.close()
-        process.wait()
+    try:
+        done = subprocess.run(
+            [
+                "git",
+                *_LOG_CONFIG,
+                "log",
+                "--no-walk=unsorted",
+                "--stdin",
+                "--format=%H%x1f%G?%x1f%GK",
+                "--",
+            ],
+            cwd=root,
+            env=_env(),
+            input="".join(f"{c}\n" for c in commit_ids).encode("ascii"),
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    found = {}
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        parts = line.split("\x1f")
+        if len(parts) == 3:
+            found[parts[0]] = (parts[1], parts[2])
     return found
+
+
+class BlobReader:
+    """Old file contents through ONE ``git cat-file --batch`` process, started on the
+    first request and kept for every later one (``close`` ends it). Each id is written
+    and its answer read before the next, so neither side can block on a full pipe."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.process: subprocess.Popen[bytes] | None = None
+        self.seen: dict[str, bytes | None] = {}
+
+    def read(self, blob_ids: Iterable[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for blob in dict.fromkeys(blob_ids):
+            if blob not in self.seen:
+                self.seen[blob] = self._one(blob)
+            data = self.seen[blob]
+            if data is not None:
+                found[blob] = data
+        return found
+
+    def _one(self, blob: str) -> bytes | None:
+        process = self._process()
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(f"{blob}\n".encode("ascii", "replace"))
+            process.stdin.flush()
+        except BrokenPipeError:
+            return None
+        header = process.stdout.readline().decode("ascii", "replace").split()
+        if len(header) != 3:
+            return None  # "<id> missing", or git is gone
+        data = process.stdout.read(int(header[2]))
+        process.stdout.read(1)  # the newline after each object
+        return data
+
+    def _process(self) -> subprocess.Popen[bytes]:
+        if self.process is None:
+            try:
+                self.process = subprocess.Popen(
+                    ["git", "cat-file", "--batch"],
+                    cwd=self.root,
+                    env=_env(),
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+            except FileNotFoundError:
+                raise GitError("git is not installed or not on PATH") from None
+        return self.process
+
+    def close(self) -> None:
+        if self.process is not None:
+            assert self.process.stdin is not None and self.process.stdout is not None
+            self.process.stdin.close()
+            self.process.stdout.close()
+            self.process.wait()
+            self.process = None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def read_blobs(root: Path, blob_ids: Iterable[str]) -> dict[str, bytes]:
+    """The contents of many blobs through one ``git cat-file --batch`` process."""
+    with BlobReader(root) as reader:
+        return reader.read(blob_ids)
 
 
 # -- writing a whole history at once (the demo) ---------------------------------------------

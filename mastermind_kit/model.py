@@ -136,6 +136,7 @@ class Group:
     agreement: str = ""
     schema: int = 1
     owners_only: bool = False
+    trusted_committers: list[str] = field(default_factory=list)
 
     def is_facilitator(self, email: str) -> bool:
         wanted = email.strip().lower()

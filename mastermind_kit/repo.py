@@ -869,6 +869,7 @@ def group_from(doc: Document) -> Group:
         commitment_grace_hours=data.get("commitment_grace_hours", 48),
         facilitators=list(data.get("facilitators") or []),
         owners_only=bool(data.get("owners_only", False)),
+        trusted_committers=list(data.get("trusted_committers") or []),
         excused=[
             Excuse(e["member"], d)
             for e in data.get("excused") or []

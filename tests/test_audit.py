@@ -66,11 +66,18 @@ def test_commitment_edited_after_the_grace_period(git_group: Path, run_main) -> 
     assert code == 0
 
 
+def _amend_start(group: Path, old: str, new: str) -> None:
+    """Change the config of the group's first commit (the rules it started with); call
+    it while that commit is still HEAD."""
+    config = group / "mastermind.yaml"
+    config.write_text(config.read_text().replace(old, new))
+    when = "2026-11-20T10:00:00+01:00"
+    git(group, "add", "-A")
+    git(group, "commit", "-q", "--amend", "--no-edit", env={"GIT_COMMITTER_DATE": when})
+
+
 def test_grace_hours_come_from_the_config(git_group: Path, run_main) -> None:
-    config = git_group / "mastermind.yaml"
-    config.write_text(
-        config.read_text().replace("agreement:", "commitment_grace_hours: 200\nagreement:")
-    )
+    _amend_start(git_group, "agreement:", "commitment_grace_hours: 200\nagreement:")
     build_tree(git_group, {NOTE: alice_note()})
     commit(git_group, "commitments", when="2026-12-01T21:00:00+01:00", author=ALICE)
     build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})  # removed, day 5
@@ -151,14 +158,18 @@ def test_unsigned_commits_when_signing_is_required(git_group: Path, run_main) ->
     config = git_group / "mastermind.yaml"
     config.write_text(config.read_text().replace("agreement:", "require_signed: true\nagreement:"))
     commit(git_group, "require signing", when="2026-11-21T10:00:00+01:00", author=ALICE)
+    # The rule holds from the next commit on: the one that set it was made before it.
+    assert audit(run_main, git_group)[0] == 0
+    build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})
+    commit(git_group, "prep", when="2026-11-30T10:00:00+01:00", author=ALICE)
     code, out, _ = audit(run_main, git_group, "--format", "json")
     data = json.loads(out)
     assert code == 1
-    assert [f["rule"] for f in data["findings"]] == ["unsigned", "unsigned"]
-    assert data["findings"][1]["message"] == (
-        "commit not signed; the group requires signed commits"
+    assert [f["rule"] for f in data["findings"]] == ["unsigned"]
+    assert data["findings"][0]["message"] == (
+        "commit not signed; the group required signed commits then"
     )
-    assert data["findings"][1]["email"] == "alice@example.org"
+    assert data["findings"][0]["email"] == "alice@example.org"
 
 
 def test_not_a_repo_warns_and_finds_nothing(group: Path, run_main) -> None:
@@ -170,8 +181,7 @@ def test_not_a_repo_warns_and_finds_nothing(group: Path, run_main) -> None:
 
 
 def test_member_without_emails_is_not_checked(git_group: Path, run_main) -> None:
-    config = git_group / "mastermind.yaml"
-    config.write_text(config.read_text().replace("    emails: [bob@example.org]\n", ""))
+    _amend_start(git_group, "    emails: [bob@example.org]\n", "")
     build_tree(git_group, {"meetings/2026-12-01/bob.md": note_text("bob", "2026-12-01")})
     commit(git_group, "bob", when="2026-11-30T10:00:00+01:00", author=ALICE)
     code, out, _ = audit(run_main, git_group)
@@ -292,3 +302,207 @@ def test_a_note_moved_to_its_right_place_is_not_a_finding(git_group: Path, run_m
     git(git_group, "mv", "meetings/2026-12-01/alice.md.draft", NOTE)
     commit(git_group, "ready", when="2026-11-30T11:00:00+01:00", author=ALICE)
     assert audit(run_main, git_group)[0] == 0
+
+
+# -- the rules in force before each commit, and changes to them (issue 11, part 1) ----------
+
+MALLORY = ("Bob Example", "bob@example.org")
+
+
+def _config_commit(group: Path, old: str, new: str, when: str, author: tuple[str, str]) -> None:
+    config = group / "mastermind.yaml"
+    text = config.read_text()
+    assert old in text
+    config.write_text(text.replace(old, new))
+    commit(group, "config", when=when, author=author)
+
+
+def _with_facilitator(group: Path) -> None:
+    _amend_start(group, "members:", "facilitators: [fiona@example.org]\nmembers:")
+
+
+def _softened_by_bob(group: Path) -> None:
+    """Alice's commitment, then bob rewriting it ten days after the meeting."""
+    build_tree(group, {NOTE: alice_note()})
+    commit(group, "commitments", when="2026-12-01T21:00:00+01:00", author=ALICE)
+    build_tree(group, {NOTE: alice_note("Think about calling customers")})
+    commit(group, "softer", when="2026-12-11T10:00:00+01:00", author=MALLORY)
+
+
+def _rules(run_main, group: Path) -> list[tuple[str, str]]:
+    code, out, err = audit(run_main, group, "--format", "json")
+    assert code in (0, 1), err
+    return [(f["rule"], f["message"]) for f in json.loads(out)["findings"]]
+
+
+def test_a_member_who_makes_themselves_facilitator_is_found_and_gains_nothing(
+    git_group: Path, run_main
+) -> None:
+    _with_facilitator(git_group)
+    _config_commit(
+        git_group,
+        "facilitators: [fiona@example.org]",
+        "facilitators: [fiona@example.org, bob@example.org]",
+        "2026-12-10T10:00:00+01:00",
+        MALLORY,
+    )
+    _softened_by_bob(git_group)
+
+    found = _rules(run_main, git_group)
+
+    rules = [rule for rule, _ in found]
+    assert "self-facilitator" in rules
+    assert "config-changed" in rules  # bob was no facilitator before his change
+    # Under the config he wrote he may edit alice's note, but softening her commitment
+    # late is a finding whoever does it.
+    assert "commitment-changed" in rules
+
+
+def test_a_borrowed_email_widened_grace_and_signing_switched_off_are_found(
+    git_group: Path, run_main
+) -> None:
+    _amend_start(git_group, "agreement:", "require_signed: true\nagreement:")
+    _config_commit(
+        git_group,
+        "    emails: [alice@example.org]",
+        "    emails: [alice@example.org, bob.alt@example.org]",
+        "2026-12-02T10:00:00+01:00",
+        MALLORY,
+    )
+    _config_commit(
+        git_group,
+        "agreement:",
+        "commitment_grace_hours: 100000\nagreement:",
+        "2026-12-03T10:00:00+01:00",
+        MALLORY,
+    )
+    _config_commit(
+        git_group,
+        "require_signed: true",
+        "require_signed: false",
+        "2026-12-04T10:00:00+01:00",
+        MALLORY,
+    )
+
+    messages = [m for rule, m in _rules(run_main, git_group) if rule == "config-changed"]
+
+    assert any("alice's emails" in m and "bob.alt@example.org" in m for m in messages)
+    assert any("commitment_grace_hours 48 -> 100000" in m for m in messages)
+    assert any("require_signed true -> false" in m for m in messages)
+    # The commits made while signing was required are still checked, though it is off now.
+    assert any(rule == "unsigned" for rule, _ in _rules(run_main, git_group))
+
+
+def test_findings_made_before_a_config_change_survive_it(git_group: Path, run_main) -> None:
+    _softened_by_bob(git_group)
+    before = [rule for rule, _ in _rules(run_main, git_group)]
+    assert "other-author" in before and "commitment-changed" in before
+    # bob then widens the grace period and lists himself as one of alice's emails
+    _config_commit(
+        git_group,
+        "agreement:",
+        "commitment_grace_hours: 100000\nagreement:",
+        "2026-12-12T10:00:00+01:00",
+        MALLORY,
+    )
+    _config_commit(
+        git_group,
+        "    emails: [alice@example.org]",
+        "    emails: [alice@example.org, bob.alt@example.org]",
+        "2026-12-12T11:00:00+01:00",
+        MALLORY,
+    )
+
+    after = [rule for rule, _ in _rules(run_main, git_group)]
+
+    for rule in before:
+        assert rule in after
+    assert after.count("config-changed") == 2
+
+
+def test_a_facilitator_changing_the_rules_is_not_a_finding(git_group: Path, run_main) -> None:
+    _with_facilitator(git_group)
+    _config_commit(
+        git_group,
+        "agreement:",
+        "commitment_grace_hours: 72\nagreement:",
+        "2026-12-02T10:00:00+01:00",
+        FIONA,
+    )
+    assert _rules(run_main, git_group) == []
+
+
+def test_a_late_excuse_and_a_backdated_leave_are_found_whoever_makes_them(
+    git_group: Path, run_main
+) -> None:
+    _with_facilitator(git_group)
+    _config_commit(
+        git_group,
+        "members:",
+        "excused:\n  - {member: bob, meeting: 2026-12-01}\nmembers:",
+        "2026-12-02T10:00:00+01:00",
+        FIONA,
+    )
+    _config_commit(
+        git_group,
+        "    joined: 2026-12-01\nagreement:",
+        "    joined: 2026-12-01\n    left: 2026-12-01\nagreement:",
+        "2026-12-30T10:00:00+01:00",
+        FIONA,
+    )
+
+    found = _rules(run_main, git_group)
+
+    assert (
+        "excused-late",
+        "bob excused from the meeting of 2026-12-01 after it had started",
+    ) in found
+    backdated = [m for rule, m in found if rule == "membership-backdated"]
+    assert len(backdated) == 1 and "2026-12-15" in backdated[0] and "2026-12-29" in backdated[0]
+
+
+def test_authored_as_one_committed_by_another(git_group: Path, run_main) -> None:
+    build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})
+    env = {
+        "GIT_AUTHOR_NAME": ALICE[0],
+        "GIT_AUTHOR_EMAIL": ALICE[1],
+        "GIT_AUTHOR_DATE": "2026-11-30T10:00:00+01:00",
+        "GIT_COMMITTER_NAME": MALLORY[0],
+        "GIT_COMMITTER_EMAIL": MALLORY[1],
+        "GIT_COMMITTER_DATE": "2026-11-30T10:00:00+01:00",
+    }
+    git(git_group, "add", "-A")
+    git(git_group, "commit", "-q", "-m", "prep", env=env)
+
+    found = _rules(run_main, git_group)
+
+    assert [rule for rule, _ in found] == ["committed-by-other"]
+    assert "authored as Alice Example <alice@example.org>, committed by Bob Example" in found[0][1]
+
+
+def test_a_trusted_committer_is_not_reported(git_group: Path, run_main) -> None:
+    _amend_start(git_group, "members:", "trusted_committers: [noreply@github.com]\nmembers:")
+    build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})
+    env = {
+        "GIT_AUTHOR_NAME": ALICE[0],
+        "GIT_AUTHOR_EMAIL": ALICE[1],
+        "GIT_COMMITTER_NAME": "GitHub",
+        "GIT_COMMITTER_EMAIL": "noreply@github.com",
+        "GIT_AUTHOR_DATE": "2026-11-30T10:00:00+01:00",
+        "GIT_COMMITTER_DATE": "2026-11-30T10:00:00+01:00",
+    }
+    git(git_group, "add", "-A")
+    git(git_group, "commit", "-q", "-m", "merged", env=env)
+    assert _rules(run_main, git_group) == []
+
+
+def test_a_commit_dated_before_its_parent_is_found(git_group: Path, run_main) -> None:
+    build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})
+    commit(git_group, "prep", when="2026-11-30T10:00:00+01:00", author=ALICE)
+    build_tree(git_group, {NOTE: alice_note()})
+    commit(git_group, "backdated", when="2026-11-29T10:00:00+01:00", author=ALICE)
+
+    found = _rules(run_main, git_group)
+
+    assert [rule for rule, _ in found] == ["backdated-commit"]
+    assert "before its parent" in found[0][1]

@@ -43,7 +43,7 @@ def reference() -> str:
 
 
 def accountability() -> str:
-    from mastermind_kit.audit import RULES
+    from mastermind_kit.audit import LIMITS, RULES
     from mastermind_kit.ledger import DEFINITIONS
 
     lines = [
@@ -65,7 +65,11 @@ def accountability() -> str:
         "is `commitment_grace_hours` in mastermind.yaml (default 48); `facilitators` may",
         "edit anyone's files; `require_signed: true` turns on the signature rule.",
         "",
+        "## What the audit can prove, and what it cannot",
+        "",
     ]
+    for paragraph in LIMITS:
+        lines += [paragraph, ""]
     return "\n".join(lines)
 
 
