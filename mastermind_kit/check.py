@@ -313,26 +313,43 @@ def owned_files(repo: GroupRepo, paths: Sequence[Path]) -> dict[str, tuple[str, 
 
 
 def ownership(
-    repo: GroupRepo, owned: dict[str, tuple[str, str]], email: str | None, staged: set[str]
+    repo: GroupRepo,
+    owned: dict[str, tuple[str, str]],
+    *,
+    author: str | None,
+    committer: str | None,
+    staged: dict[str, str],
 ) -> list[Finding]:
-    """At commit time: a note or profile among ``owned`` (``owned_files``) that is staged
-    for a commit made as ``email`` by someone who is neither that member (one of their
-    ``emails``) nor a facilitator. A warning, or an error where the group sets
-    ``owners_only: true``. Only staged files are judged, so ``pre-commit run
-    --all-files`` in CI accuses nobody."""
+    """At commit time, the notes and profiles among ``owned`` (``owned_files``) staged
+    for a commit that is not their member's, judged the way ``audit`` will judge the
+    commit: authored by someone who is neither the member nor a facilitator, or
+    authored as the member and committed by someone who is neither them, a facilitator
+    nor a trusted committer. A warning, or an error where the group sets ``owners_only:
+    true``. Only staged files are judged, so ``pre-commit run --all-files`` in CI
+    accuses nobody."""
     group = repo.group
-    if email is None or group.is_facilitator(email):
-        return []
     severity = ERROR if group.owners_only else WARNING
+    trusted = {t.lower() for t in group.trusted_committers}
     findings = []
     for rel, (owner, what) in sorted(owned.items()):
         entry = group.member(owner)
         if rel not in staged or entry is None:
             continue  # an unknown member is the checker's own finding
-        if email.lower() in (e.lower() for e in entry.emails):
+        own = {e.lower() for e in entry.emails}
+        verb = "deletes" if staged[rel] == "D" else "changes"
+        if author and author.lower() not in own and not group.is_facilitator(author):
+            said = f"is authored as {_whom(group, author)}"
+        elif (
+            committer
+            and author
+            and committer.lower() != author.lower()
+            and committer.lower() not in own
+            and not group.is_facilitator(committer)
+            and committer.lower() not in trusted
+        ):
+            said = f"is committed by {_whom(group, committer)} (a trusted committer?)"
+        else:
             continue
-        committer = group.member_by_email(email)
-        as_whom = f"{email} ({committer.id})" if committer else email
         findings.append(
             Finding(
                 rel,
@@ -340,8 +357,13 @@ def ownership(
                 1,
                 severity,
                 "owner",
-                f"this is {owner}'s {what}, but the commit is made as {as_whom}, who is "
-                f"neither {owner} nor a facilitator: commit only your own files",
+                f"this commit {verb} {owner}'s {what} and {said}, who is neither {owner} "
+                "nor a facilitator: commit only your own files",
             )
         )
     return findings
+
+
+def _whom(group: Group, email: str) -> str:
+    member = group.member_by_email(email)
+    return f"{email} ({member.id})" if member else email

@@ -505,13 +505,23 @@ def check(
     findings = check_repo(repo, targets)
     if targets is not None and os.environ.get("PRE_COMMIT"):
         # Run by the pre-commit hook: whose files is this commit changing?
+        # (pre-commit passes no deleted files: git's list of staged changes has them)
         from mastermind_kit.check import owned_files, ownership
-        from mastermind_kit.history import staged_by
+        from mastermind_kit.history import staged
 
-        owned = owned_files(repo, _files(targets))
-        if owned:
-            email, staged = staged_by(repo.root, sorted(owned))
-            findings = [*findings, *ownership(repo, owned, email, staged)]
+        commit = staged(repo.root)
+        deleted = [repo.root / p for p, status in commit.changes.items() if status == "D"]
+        owned = owned_files(repo, [*_files(targets), *deleted])
+        findings = [
+            *findings,
+            *ownership(
+                repo,
+                owned,
+                author=commit.author,
+                committer=commit.committer,
+                staged=commit.changes,
+            ),
+        ]
     shown = [_relative_to_cwd(repo, f) for f in findings]
     if fmt == "json":
         _echo(ctx, to_json(shown))
@@ -690,7 +700,7 @@ def prep(
     if to_stdout:
         click.echo(prepared.text, nl=False)
         return code
-    backup = preparation.write(prepared, force=force)
+    backup = preparation.write(prepared, root=repo.root, force=force)
     _echo(ctx, f"wrote {repo.rel(prepared.path)} ({len(prepared.owed)} commitment(s) to report on)")
     if backup is not None:
         _echo(ctx, f"kept the old note as {repo.rel(backup)}")
@@ -787,16 +797,25 @@ def report(
     """
     from mastermind_kit import report as reporting
     from mastermind_kit import schedule
-    from mastermind_kit.read import read_member, whoami
+    from mastermind_kit.read import on_behalf, read_member, whoami
 
     repo = _repo(ctx)
     me = whoami(repo, repo.group, member_id)
     view = read_member(repo, me, schedule.resolve(repo.group, None, _now(today)))
     recorded = reporting.record(view, commitment_id, status, note)
-    reporting.write(recorded)
+    reporting.write(recorded, root=repo.root)
     made = " (a new note, prepared as prep would)" if recorded.created else ""
     _echo(ctx, f"recorded {commitment_id}: {status} in {recorded.shown}{made}")
-    _echo(ctx, "next: mastermind sync (commits your note and pushes it)")
+    you = on_behalf(repo, repo.group, me) if member_id is not None else None
+    if you is None:
+        _echo(ctx, "next: mastermind sync (commits your note and pushes it)")
+    else:
+        _echo(
+            ctx,
+            f"note: this is {me}'s note, and you commit as {you}: mastermind sync leaves it "
+            f"alone (unless you are a facilitator); {me} commits it, or you do if they asked",
+            err=True,
+        )
     return EXIT_OK
 
 
@@ -1059,12 +1078,13 @@ def calendar_command(
 ) -> int:
     """An iCalendar (.ics) file of the group's meetings, to import or subscribe to.
 
-    Every meeting from the first one to a year after today, in the group's time zone,
-    with the confidentiality agreement in its description; a skipped meeting is in it
-    as cancelled. With --member, that member's open commitments (not reported on yet)
-    are all-day events on their due dates: their texts are then in the file, so mind
-    where you import it. Each event keeps its id from run to run, so importing the
-    file again updates it; the same repo and date give the same bytes.
+    Every meeting of the last five years (from the first one) to a year after today, in
+    the group's time zone, with the confidentiality agreement in its description; a
+    skipped meeting is in it as cancelled. With --member, that member's open
+    commitments (not reported on yet) are all-day events on their due dates: their
+    texts are then in the file, so mind where you import it. Each event keeps its id
+    from run to run, so importing the file again updates it; the same repo and date
+    give the same bytes.
     """
     from mastermind_kit import ical, schedule
     from mastermind_kit.read import read_member, whoami

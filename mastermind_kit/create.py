@@ -57,24 +57,28 @@ def local_timezone() -> str:
     return name if name and schedule.valid_timezone(name) else "UTC"
 
 
-def _refuse_nesting(parent: Path) -> None:
-    """A group inside another group, or inside any git work tree, would be a repo in a
-    repo: its files invisible to the outer one, or committed into it by accident."""
+def _refuse_nesting(target: Path) -> None:
+    """A group inside another group, or inside any git work tree (or a .git folder),
+    would be a repo in a repo: its files invisible to the outer one, or committed into
+    it by accident."""
     from mastermind_kit.repo import find_root
 
+    parent = target.absolute().parent
     group = find_root(parent)
     if group is not None:
         raise UsageError(
-            f"{parent} is inside the group repo {group}; nothing was written",
+            f"{target} would be inside the group repo {group}; nothing was written",
             hint="create the new group outside it, or use --force to nest it anyway",
         )
     top = history.toplevel(parent)
     if top is not None:
         raise UsageError(
-            f"{parent} is inside the git work tree {top}; a group is a repo of its own, "
-            "nothing was written",
+            f"{target} would be inside the git work tree {top}; a group is a repo of its "
+            "own, nothing was written",
             hint="create it outside that repo, or use --force to nest it anyway",
         )
+    if history.inside_git_dir(parent):
+        raise UsageError(f"{target} would be inside a .git folder; nothing was written")
 
 
 def create_group(
@@ -107,7 +111,7 @@ def create_group(
     if not parent.is_dir():
         raise UsageError(f"{parent} does not exist")
     if not nested:
-        _refuse_nesting(parent)
+        _refuse_nesting(target)
     ident = history.identity(parent)
     if ident is None:
         raise GitError(

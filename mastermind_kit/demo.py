@@ -204,10 +204,13 @@ def build_demo(directory: Path | None = None) -> Path:
         target = directory.absolute()
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise UsageError(f"{directory} already exists and is not empty; nothing was written")
+        if remote_of(target).exists():
+            raise UsageError(
+                f"{remote_of(target)} already exists (the demo makes its remote there); "
+                "nothing was written"
+            )
         target.mkdir(parents=True, exist_ok=True)
     remote = remote_of(target)
-    if remote.exists():
-        raise UsageError(f"{remote} already exists; the demo makes its remote there")
     try:
         history.init(target)
         history.fast_import(target, history.fast_import_stream(_plan(sample, group)))
@@ -281,7 +284,7 @@ def member_loop(target: Path, now: dt.datetime) -> list[str]:
     owed = view.carry.owed[0]
     said = "Called all three; two want a second meeting"
     recorded = report.record(view, owed.id, "done", said)
-    report.write(recorded)
+    report.write(recorded, root=target)
     lines += [
         "",
         f'  $ mastermind report {owed.id} done --member {member.id} --note "{said}"',

@@ -148,3 +148,14 @@ def inside(root: Path, path: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+def refuse_links(root: Path, path: Path, shown: Path | str) -> None:
+    """Refuse (UsageError) to write ``path`` when it, or a folder between ``root`` and
+    it, is a symlink: a committed link would lead the write out of the repo (or onto
+    another member's file)."""
+    if path.is_symlink():
+        raise UsageError(f"{shown} is a symlink; nothing was written")
+    folder = path.parent
+    if folder.exists() and folder.resolve() != root.resolve() / folder.relative_to(root):
+        raise UsageError(f"{Path(shown).parent} is reached through a symlink; nothing was written")

@@ -53,13 +53,9 @@ def write(path: Path, text: str, *, root: Path, shown: Path, force: bool = False
     from ``root``, the repo, which a member could point anywhere), and a failure of the
     disk is one line naming the file."""
     from mastermind_kit.errors import UsageError
-    from mastermind_kit.fsutil import os_reason
+    from mastermind_kit.fsutil import os_reason, refuse_links
 
-    if path.is_symlink():
-        raise UsageError(f"{shown} is a symlink; nothing was written")
-    folder = path.parent
-    if folder.exists() and folder.resolve() != root / folder.relative_to(root):
-        raise UsageError(f"{shown.parent} is reached through a symlink; nothing was written")
+    refuse_links(root, path, shown)
     try:
         return _write(path, text, shown=shown, force=force)
     except OSError as error:  # a folder in the way, no permission, a full disk

@@ -85,6 +85,12 @@ def toplevel(path: Path) -> Path | None:
     return Path(found.strip()) if found and found.strip() else None
 
 
+def inside_git_dir(path: Path) -> bool:
+    """Whether ``path`` is inside a repository's .git folder."""
+    found = _quick(path, "rev-parse", "--is-inside-git-dir")
+    return bool(found and found.strip() == "true")
+
+
 def is_ignored(root: Path, relative: str) -> bool | None:
     """Whether git ignores ``relative`` (a path inside ``root``); None when not known
     (no git, or not a git work tree)."""
@@ -212,20 +218,32 @@ def _quick_pair(cwd: Path, first: list[str], second: list[str]) -> tuple[str | N
     return outputs[0], outputs[1]
 
 
-def staged_by(root: Path, paths: Sequence[str]) -> tuple[str | None, set[str]]:
-    """The email the commit being made is committed as (``git var``: the config and the
-    GIT_COMMITTER_* variables, as git itself will use them), and which of ``paths``
-    (relative to ``root``) have changes staged for it. Two processes, side by side;
-    (None, set()) outside git."""
-    ident, staged = _quick_pair(
+class Staged(NamedTuple):
+    """The commit being made: who git will record as its author and committer (the
+    config and the GIT_AUTHOR_*/GIT_COMMITTER_* variables, as git itself will use
+    them), and every staged change (path relative to the group folder -> A, M, D, T)."""
+
+    author: str | None
+    committer: str | None
+    changes: dict[str, str]
+
+
+def staged(root: Path) -> Staged:
+    """What is staged for the next commit at ``root``: two processes, side by side."""
+    idents, diff = _quick_pair(
         root,
-        ["var", "GIT_COMMITTER_IDENT"],
-        ["diff", "--cached", "--name-only", "--relative", "--no-renames", "-z", "--", *paths],
+        ["var", "-l"],
+        ["diff", "--cached", "--name-status", "--relative", "--no-renames", "-z"],
     )
-    email = None
-    if ident and "<" in ident:
-        email = ident.split("<", 1)[1].split(">", 1)[0].strip() or None
-    return email, {p for p in (staged or "").split("\0") if p}
+    emails: dict[str, str | None] = {"GIT_AUTHOR_IDENT": None, "GIT_COMMITTER_IDENT": None}
+    for line in (idents or "").splitlines():
+        name, _, value = line.partition("=")
+        if name in emails and "<" in value:
+            emails[name] = value.split("<", 1)[1].split(">", 1)[0].strip() or None
+    fields = (diff or "").split("\0")
+    pairs = zip(fields[0::2], fields[1::2], strict=False)  # a trailing "" has no pair
+    changes = {path: status[:1] for status, path in pairs if path}
+    return Staged(emails["GIT_AUTHOR_IDENT"], emails["GIT_COMMITTER_IDENT"], changes)
 
 
 def init(path: Path) -> None:
@@ -911,14 +929,29 @@ class Run(NamedTuple):
         return self.code == 0
 
     def last_line(self) -> str:
-        """The last line git printed on stderr (or stdout): usually what went wrong."""
+        """What went wrong, in git's words: its first "fatal:" or "error:" line (with
+        the lines that continue it), else the last line it printed."""
         lines = [line.strip() for line in (self.err or self.out).splitlines() if line.strip()]
+        for i, line in enumerate(lines):
+            if line.startswith(("fatal:", "error:")):
+                said = [line]
+                for more in lines[i + 1 : i + 4]:  # "error: ... would be overwritten:\n\tpath"
+                    if more.startswith(("fatal:", "error:", "hint:", "Please", "Aborting")):
+                        break
+                    said.append(more)
+                return " ".join(said)
         return lines[-1] if lines else f"git exited with {self.code}"
 
 
 def _run(cwd: Path, *args: str, prompts: bool = False) -> Run:
     env = _env()
-    env.update(GIT_EDITOR="true", GIT_SEQUENCE_EDITOR="true", GIT_MERGE_AUTOEDIT="no")
+    # Paths are file names, never pathspec magic (":(exclude)x" would commit everything).
+    env.update(
+        GIT_EDITOR="true",
+        GIT_SEQUENCE_EDITOR="true",
+        GIT_MERGE_AUTOEDIT="no",
+        GIT_LITERAL_PATHSPECS="1",
+    )
     if prompts:  # fetch and push may need the member's password or passphrase
         env.pop("GIT_TERMINAL_PROMPT", None)
     try:
@@ -938,7 +971,7 @@ class Branch:
     prefix: str  # the group folder inside the work tree ("" at the top), with "/"
     git_dir: Path
     name: str | None  # None when HEAD is detached
-    upstream: str | None  # e.g. "origin/main"
+    upstream: str | None  # e.g. "refs/remotes/origin/main"
     remote: str | None
     remote_ref: str | None  # e.g. "refs/heads/main"
     has_commits: bool
@@ -972,7 +1005,7 @@ def branch(root: Path) -> Branch:
         fields = _run(
             root,
             "for-each-ref",
-            "--format=%(upstream:short)%00%(upstream:remotename)%00%(upstream:remoteref)",
+            "--format=%(upstream)%00%(upstream:remotename)%00%(upstream:remoteref)",
             "--",
             name,
         ).out.rstrip("\n")
@@ -1027,9 +1060,34 @@ def commit_paths(root: Path, paths: Sequence[str], message: str) -> Run:
     return _run(root, "commit", "-q", "-m", message, "--only", "--", *paths)
 
 
-def pull_rebase(root: Path) -> Run:
-    """``git pull --rebase --autostash`` from the upstream."""
-    return _run(root, "pull", "--rebase", "--autostash", "--no-edit", "-q", prompts=True)
+def revision(root: Path, ref: str) -> str | None:
+    """The commit ``ref`` (a full ref name) points at; None when it does not exist."""
+    run = _run(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", "--")
+    return run.out.strip() if run.ok else None
+
+
+def is_ancestor(root: Path, older: str, newer: str) -> bool:
+    return _run(root, "merge-base", "--is-ancestor", older, newer).ok
+
+
+def fetch(root: Path, remote: str) -> Run:
+    """Fetch ``remote`` (a name from the branch's config), updating its branches."""
+    return _run(root, "fetch", "-q", "--", remote, prompts=True)
+
+
+def incoming(root: Path, upstream: str) -> list[str]:
+    """Paths (relative to ``root``) that the upstream's commits not on HEAD change."""
+    run = _run(
+        root, "diff", "--name-only", "--relative", "-z", "--no-renames", f"HEAD...{upstream}", "--"
+    )
+    return [p for p in run.out.split("\0") if p]
+
+
+def rebase(root: Path, upstream: str) -> Run:
+    """Replay HEAD's own commits on ``upstream`` (a full ref), the work tree's other
+    changes stashed and put back. ``--no-fork-point``: a commit of the member's that
+    was once upstream and is gone after a force push is replayed, not dropped."""
+    return _run(root, "rebase", "-q", "--autostash", "--no-fork-point", upstream)
 
 
 def abort_rebase(root: Path) -> Run:

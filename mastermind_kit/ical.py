@@ -1,7 +1,8 @@
 """``mastermind calendar``: the group's meetings, and a member's open commitments, as
 an iCalendar file (RFC 5545) to import into or subscribe to from any calendar app.
 
-- Every meeting from the first one to ``HORIZON_DAYS`` after today, in the group's
+- Every meeting from the first one (at most ``HISTORY_DAYS`` back) to ``HORIZON_DAYS``
+  after today, in the group's
   time zone (``DTSTART;TZID=...`` and a ``VTIMEZONE`` built from the time zone
   database), ``duration_minutes`` long, marked private, the confidentiality agreement
   in its description. A date in ``skip`` that is on the cadence is there too, as
@@ -43,9 +44,19 @@ if TYPE_CHECKING:
 
     from mastermind_kit.ledger import Owed
 
-__all__ = ["HORIZON_DAYS", "PRODID", "as_of", "build", "commitment_uid", "group_key", "write"]
+__all__ = [
+    "HISTORY_DAYS",
+    "HORIZON_DAYS",
+    "PRODID",
+    "as_of",
+    "build",
+    "commitment_uid",
+    "group_key",
+    "write",
+]
 
 HORIZON_DAYS = 365  # meetings are listed up to this many days after today
+HISTORY_DAYS = 5 * 365  # ... and from this many days before it (or the first meeting)
 PRODID = "-//mastermind-kit//mastermind calendar//EN"
 SUMMARY_LIMIT = 200  # characters of a summary line
 AGREEMENT_LIMIT = 2000  # characters of the agreement in each meeting's description
@@ -86,12 +97,13 @@ def build(
     title = f"{name} ({member})" if member else name
     calendar.add("name", title)
     calendar.add("x-wr-calname", title)
-    held = schedule.meetings(group, until=until)
+    since = today - dt.timedelta(days=HISTORY_DAYS)  # a bounded file, whatever the config
+    held = schedule.meetings(group, until=until, since=since)
     extra = set(group.extra)
     cancelled = {
         day
         for day in group.skip
-        if day <= until and schedule.on_cadence(group, day) and day not in extra
+        if since <= day <= until and schedule.on_cadence(group, day) and day not in extra
     }
     about = _about(group, name)
     for day in sorted({*held, *cancelled}):

@@ -259,7 +259,18 @@ def _same_style(old: Any, new: str) -> Any:
     for style in (DoubleQuotedScalarString, SingleQuotedScalarString):
         if isinstance(old, style):
             return style(new)
-    return new
+    return new if _reads_back(new) else DoubleQuotedScalarString(new)
+
+
+def _reads_back(text: str) -> bool:
+    """Whether ``text`` written plain reads back as that text, in YAML 1.1 too
+    (``no``, ``1:30``, ``null`` and ``&a`` do not)."""
+    import yaml
+
+    try:
+        return bool(yaml.safe_load(text) == text)
+    except yaml.YAMLError:
+        return False
 
 
 # -- shared checks ---------------------------------------------------------------------------

@@ -127,12 +127,13 @@ def prepare(view: MemberView, *, hot_seat: bool = False) -> PreparedNote:
     )
 
 
-def write(prepared: PreparedNote, *, force: bool = False) -> Path | None:
+def write(prepared: PreparedNote, *, root: Path, force: bool = False) -> Path | None:
     """Write the note; never over an existing one unless ``force`` (which keeps a .bak,
-    returned)."""
+    returned); never through a symlinked note or meeting folder (``root``: the group's)."""
     from mastermind_kit.errors import ExistsError
-    from mastermind_kit.fsutil import write_new
+    from mastermind_kit.fsutil import refuse_links, write_new
 
+    refuse_links(root, prepared.path, prepared.shown)
     if not force and (prepared.path.exists() or prepared.path.is_symlink()):
         raise ExistsError(
             f"{prepared.shown} already exists; nothing was written",

@@ -43,6 +43,8 @@ def record(view: MemberView, commitment_id: str, status: str, note: str | None) 
         raise UsageError(f"{status!r} is not a report status", hint=" | ".join(STATUSES))
     if note is not None and not note.strip():
         raise UsageError("--note is empty")
+    if note is not None and not _encodable(note):
+        raise UsageError("--note is not valid text (UTF-8)")
     repo, member, meeting = view.repo, view.member, view.meeting
     _owed(view, commitment_id)
     path = repo.note_path(meeting, member)
@@ -71,13 +73,22 @@ def record(view: MemberView, commitment_id: str, status: str, note: str | None) 
     return Recorded(path, shown, edited, created)
 
 
-def write(recorded: Recorded) -> None:
-    from mastermind_kit.fsutil import atomic_write, write_new
+def write(recorded: Recorded, *, root: Path) -> None:
+    from mastermind_kit.fsutil import atomic_write, refuse_links, write_new
 
+    refuse_links(root, recorded.path, recorded.shown)
     if recorded.created:
         write_new(recorded.path, recorded.text)
     else:
         atomic_write(recorded.path, recorded.text)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes from the command line
+        return False
+    return True
 
 
 def _owed(view: MemberView, commitment_id: str) -> None:
@@ -160,7 +171,7 @@ def _edit(doc: Document, commitment_id: str, status: str, note: str | None) -> s
             return (
                 text[: where.start].rstrip(" ")
                 + "\n"
-                + _entry(2, commitment_id, status, note)
+                + _entry(2, commitment_id, status, note).rstrip("\n")
                 + text[end:]
             )
         last = doc.where[("report", len(entries) - 1)]

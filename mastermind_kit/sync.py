@@ -3,9 +3,11 @@
 What is committed is decided by who runs it (git's committer email, matched against
 the config): a member commits their own notes and profile; a facilitator, who may edit
 anyone's files, commits every changed group file. Every other change is left alone,
-and said so. Then ``git pull --rebase --autostash`` from the branch's upstream, the
-checker on everything about to be pushed, and the push, tried again a few times when
-someone else pushed first.
+and said so. Then a fetch and ``git rebase --autostash --no-fork-point`` onto the
+branch's upstream (a pull, but one that never drops a commit of the member's after a
+force push), the checker on everything about to be pushed, and the push, tried again a
+few times when someone else pushed first. Uncommitted changes that would clash with
+what comes in stop it before anything changes.
 
 Nothing is lost on the way: a file that fails the check is not committed; a conflict
 aborts the rebase (the member's commit stays on their branch, their files as they left
@@ -75,12 +77,26 @@ def plan(repo: GroupRepo, branch: history.Branch) -> Plan:
     return result
 
 
+# Files of the group besides notes, profiles, agendas and recaps: what a facilitator
+# keeps up (the group's own templates, its README, hook, ignore list and CI workflow).
+GROUP_EXTRAS = frozenset(
+    {
+        "README.md",
+        ".gitignore",
+        ".pre-commit-config.yaml",
+        "audit-accepted.yaml",
+        ".gitlab-ci.yml",
+        ".github/workflows/mastermind.yml",
+    }
+)
+
+
 def _is_mine(repo: GroupRepo, path: str, plan: Plan) -> bool:
     if is_leftover(PurePosixPath(path).name):
         return False  # backups and temp files are never committed by sync
-    if plan.facilitator:
-        return True
     kind, _, owner = repo.classify(repo.root / path)
+    if plan.facilitator:
+        return kind != "other" or path in GROUP_EXTRAS or path.startswith("templates/")
     return kind in ("note", "member") and owner == plan.member
 
 
@@ -139,6 +155,13 @@ def sync(
             hint=f"git push -u origin {branch.name}, or "
             f"git branch --set-upstream-to=origin/{branch.name}",
         )
+    stuck = history.unmerged(repo.root)
+    if stuck:
+        raise GitError(
+            f"unresolved conflicts in {', '.join(stuck[:3])}; resolve them first "
+            "(edit, then git add), then run mastermind sync",
+            hint="git status lists them",
+        )
     if message is not None and not message.strip():
         raise UsageError("--message is empty")
     todo = plan(repo, branch)
@@ -165,21 +188,41 @@ def sync(
 
 def _pull_check_push(repo: GroupRepo, branch: history.Branch, say: Say, attempts: int) -> int:
     assert branch.upstream and branch.remote and branch.remote_ref
+    upstream, shown = branch.upstream, _short(branch)
     for attempt in range(1, attempts + 1):
-        pulled = history.pull_rebase(repo.root)
-        if not pulled.ok:
-            return _stopped_pulling(repo, branch, pulled, say)
-        if "autostash" in pulled.err.lower() and "conflict" in pulled.err.lower():
+        before = history.revision(repo.root, upstream)
+        fetched = history.fetch(repo.root, branch.remote)
+        if not fetched.ok:
+            say(f"sync stopped: git fetch failed: {fetched.last_line()}")
+            say("nothing was pushed; your commits and files are as they were")
+            return EXIT_FINDINGS
+        after = history.revision(repo.root, upstream)
+        if after is None:
+            say(f"sync stopped: {shown} is gone from the remote; nothing was pushed")
+            return EXIT_FINDINGS
+        if before and before != after and not history.is_ancestor(repo.root, before, after):
             say(
-                "note: your other uncommitted changes clashed with what came in; git kept "
-                "them in the stash (git stash list; git stash pop when ready)"
+                f"note: {shown} was rewritten (a force push): your own commits are replayed "
+                "on it, none is dropped"
             )
-        ahead = history.counts(repo.root, branch.upstream)[0]
+        clash = _clashes(repo, branch, upstream)
+        if clash:
+            say(
+                "sync stopped before pulling: your uncommitted changes to "
+                f"{', '.join(clash)} would clash with changes that came in; nothing was "
+                "changed. Commit them (if they are yours), or put them aside with git "
+                "stash, then run mastermind sync"
+            )
+            return EXIT_FINDINGS
+        rebased = history.rebase(repo.root, upstream)
+        if not rebased.ok:
+            return _stopped_pulling(repo, branch, rebased, say)
+        ahead = history.counts(repo.root, upstream)[0]
         if ahead == 0:
-            say(f"up to date with {branch.upstream}")
+            say(f"up to date with {shown}")
             return EXIT_OK
         fresh = GroupRepo(repo.root)  # the pull may have changed any file, the config too
-        problems = _check(fresh, history.outgoing(repo.root, branch.upstream))
+        problems = _check(fresh, history.outgoing(repo.root, upstream))
         if problems:
             _say_findings(say, problems)
             say(
@@ -189,7 +232,7 @@ def _pull_check_push(repo: GroupRepo, branch: history.Branch, say: Say, attempts
             return EXIT_FINDINGS
         pushed = history.push(repo.root, branch.remote, branch.remote_ref)
         if pushed.ok:
-            say(f"pushed {ahead} commit(s) to {branch.upstream}")
+            say(f"pushed {ahead} commit(s) to {shown}")
             return EXIT_OK
         if not history.push_was_stale(pushed):
             say(f"sync stopped: the push was refused: {history.push_refusal(pushed)}")
@@ -206,12 +249,29 @@ def _pull_check_push(repo: GroupRepo, branch: history.Branch, say: Say, attempts
     return EXIT_FINDINGS
 
 
+def _short(branch: history.Branch) -> str:
+    """The upstream as people write it: origin/main."""
+    return f"{branch.remote}/{(branch.remote_ref or '').removeprefix('refs/heads/')}"
+
+
+def _clashes(repo: GroupRepo, branch: history.Branch, upstream: str) -> list[str]:
+    """Uncommitted changes (left alone) to files that the incoming commits change: git
+    would stash them, and putting them back would leave conflict markers."""
+    dirty = {c.path for c in history.changed(repo.root, branch.prefix)}
+    if not dirty:
+        return []
+    return sorted(dirty & set(history.incoming(repo.root, upstream)))
+
+
 def _stopped_pulling(repo: GroupRepo, branch: history.Branch, pulled: history.Run, say: Say) -> int:
+    """The rebase failed: undo it (the member's commits and files as they were) and say
+    what happened and what to do."""
     conflicts = history.unmerged(repo.root)
     aborted = False
     if history.branch(repo.root).in_progress():
         aborted = history.abort_rebase(repo.root).ok
     head = history.describe_head(repo.root)
+    shown = _short(branch)
     if conflicts:
         say(
             "sync stopped: a conflict. These files were changed both by you and upstream: "
@@ -222,7 +282,7 @@ def _stopped_pulling(repo: GroupRepo, branch: history.Branch, pulled: history.Ru
             if theirs:
                 say(f"  upstream, {path}: {theirs}")
     else:
-        say(f"sync stopped: git pull failed: {pulled.last_line()}")
+        say(f"sync stopped: the pull (git rebase) failed: {pulled.last_line()}")
     if aborted or not conflicts:
         say(
             f"nothing is lost: your commit ({head}) is still on {branch.name}, and your files "
@@ -230,7 +290,7 @@ def _stopped_pulling(repo: GroupRepo, branch: history.Branch, pulled: history.Ru
         )
     if conflicts:
         say(
-            "to go on: git pull --rebase, edit each file above to keep what both sides "
+            f"to go on: git rebase {shown}, edit each file above to keep what both sides "
             "wrote, git add it, git rebase --continue, then mastermind sync (or ask whoever "
             "changed it upstream)"
         )
@@ -252,7 +312,7 @@ def _dry_run(
     ahead, behind = history.counts(repo.root, branch.upstream)
     say(
         f"{ahead} commit(s) to push, {behind} to pull, as of the last fetch from "
-        f"{branch.upstream}; nothing was changed (dry run)"
+        f"{_short(branch)}; nothing was changed (dry run)"
     )
     return EXIT_OK
 

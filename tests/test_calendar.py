@@ -362,3 +362,18 @@ def test_out_refuses_a_symlink_and_the_git_folder(
     assert not (git_group / ".git/hooks/pre-commit").exists()
     code, _, err = run_main(*base, "members")
     assert code == 2 and "not a regular file" in err
+
+
+def test_an_absurd_first_meeting_still_gives_a_bounded_file(git_group: Path, run_main) -> None:
+    """first_meeting in year 1 passes the schema; the calendar keeps to the last five
+    years (and the next), so it stays small and fast."""
+    config = git_group / "mastermind.yaml"
+    config.write_text(
+        config.read_text()
+        .replace("first_meeting: 2026-12-01", "first_meeting: 0001-01-02")
+        .replace("cadence: biweekly", "cadence: weekly")
+        .replace("joined: 2026-12-01", "joined: 0001-01-02")
+    )
+    code, out, err = run_main("-C", str(git_group), "calendar", "--today", "2026-11-20")
+    assert code == 0, err
+    assert 300 < out.count("BEGIN:VEVENT") < 6 * 53

@@ -130,7 +130,10 @@ def test_init_refuses_to_nest_a_group_in_another_repo(tmp_path: Path, run_main) 
     plain.mkdir()
     subprocess.run(["git", "init", "-q", str(plain)], check=True)
 
-    for parent, said in ((outer, "inside the group repo"), (plain, "inside the git work tree")):
+    for parent, said in (
+        (outer, "would be inside the group repo"),
+        (plain, "would be inside the git work tree"),
+    ):
         code, _, err = run_main("init", str(parent / "inner"), *ARGS)
         assert code == 2
         assert said in err and "--force" in err and "Traceback" not in err
@@ -140,3 +143,11 @@ def test_init_refuses_to_nest_a_group_in_another_repo(tmp_path: Path, run_main) 
     code, _, err = run_main("init", str(plain / "inner"), *ARGS, "--force")
     assert code == 0, err
     assert (plain / "inner" / ".git").is_dir()
+
+
+def test_init_refuses_a_group_inside_a_git_folder(tmp_path: Path, run_main) -> None:
+    plain = tmp_path / "plain"
+    subprocess.run(["git", "init", "-q", str(plain)], check=True)
+    code, _, err = run_main("init", str(plain / ".git" / "grp"), *ARGS)
+    assert code == 2 and "inside" in err and "Traceback" not in err
+    assert not (plain / ".git" / "grp").exists()

@@ -362,6 +362,17 @@ def test_member_edit_to_the_same_name_changes_nothing(group: Path, run_main) -> 
     assert (group / "mastermind.yaml").read_bytes() == before
 
 
+@pytest.mark.parametrize("name", ["no", "1:30", "null", "&a", "Bob: the builder"])
+def test_member_edit_quotes_a_name_that_yaml_would_misread(
+    group: Path, run_main, name: str
+) -> None:
+    code, _, err = run_main("-C", str(group), "member", "edit", "bob", "--name", name)
+    assert code == 0, err
+    assert run_main("-C", str(group), "check", "mastermind.yaml")[0] == 0
+    code, out, _ = run_main("-C", str(group), "member", "list", "--format", "json")
+    assert any(m["name"] == name for m in json.loads(out) if m["id"] == "bob")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -120,8 +120,10 @@ def test_committing_someone_elses_note_gets_the_ownership_warning(new_group: Pat
     output = _commit_as(new_group, "alice@example.org")
 
     assert output.startswith("exit 0"), output  # a warning: the commit goes through
-    assert "meetings/2026-12-01/bob.md:1:1: warning: this is bob's note, but the commit is "
-    assert "made as alice@example.org (alice), who is neither bob nor a facilitator" in output
+    assert (
+        "meetings/2026-12-01/bob.md:1:1: warning: this commit changes bob's note and is "
+        "authored as alice@example.org (alice), who is neither bob nor a facilitator"
+    ) in output
     # bob committing his own note: no warning
     (new_group / "meetings/2026-12-01/bob.md").write_text(bobs + "More.\n")
     assert "[owner]" not in _commit_as(new_group, "bob@example.org")
@@ -137,7 +139,7 @@ def test_owners_only_makes_it_an_error(new_group: Path) -> None:
     output = _commit_as(new_group, "alice@example.org")
 
     assert output.startswith("exit 1"), output
-    assert "error: this is bob's note" in output and "[owner]" in output
+    assert "error: this commit changes bob's note" in output and "[owner]" in output
     # a facilitator may
     config.write_text(
         config.read_text().replace("facilitators: []", "facilitators: [fiona@example.org]")
@@ -184,3 +186,27 @@ def test_the_hook_finds_mastermind_however_it_was_installed(
         else:
             assert output.startswith("exit 1"), output
             assert "mastermind is not installed where this hook can find it" in output
+
+
+def test_the_commit_check_judges_author_and_committer_as_audit_does(new_group: Path) -> None:
+    assert _run(new_group, sys.executable, "-m", "pre_commit", "install").returncode == 0
+    build_tree(new_group, {"meetings/2026-12-01/bob.md": GOOD_NOTE.replace("alice", "bob")})
+    _commit_as(new_group, "bob@example.org")
+    # alice edits her own note and deletes bob's in one commit: pre-commit passes only
+    # her note, the deletion is found in git's staged changes
+    (new_group / "meetings/2026-12-01/bob.md").unlink()
+    build_tree(new_group, {"meetings/2026-12-01/alice.md": GOOD_NOTE})
+    output = _commit_as(new_group, "alice@example.org")
+    assert "this commit deletes bob's note and is authored as alice@example.org" in output
+    # authored as bob, committed by alice: reported as audit's committed-by-other will
+    build_tree(
+        new_group,
+        {
+            "meetings/2026-12-15/bob.md": GOOD_NOTE.replace("alice", "bob").replace(
+                "2026-12-01", "2026-12-15"
+            )
+        },
+    )
+    env = {**_env(), "GIT_AUTHOR_NAME": "Bob", "GIT_AUTHOR_EMAIL": "bob@example.org"}
+    output = _commit_as(new_group, "alice@example.org", env)
+    assert "this commit changes bob's note and is committed by alice@example.org (alice)" in output

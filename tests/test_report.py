@@ -197,3 +197,45 @@ def test_status_lists_the_ids_to_report_on(made: Path, run_main: object) -> None
     assert code == 0
     assert "2026-12-01/alice/1" in out and "2026-12-01/alice/2" in out
     assert "mastermind report" in out
+
+
+def test_report_never_writes_through_a_symlinked_meeting_folder(
+    made: Path, run_main: object, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (made / "meetings" / "2026-12-15").symlink_to(outside, target_is_directory=True)
+
+    code, _, err = _report(run_main, made, "2026-12-01/alice/1", "done")
+
+    assert code == 2 and "symlink" in err and "Traceback" not in err
+    assert list(outside.iterdir()) == []
+
+
+def test_report_refuses_a_note_that_is_not_text(made: Path, run_main: object) -> None:
+    code, _, err = _report(run_main, made, "2026-12-01/alice/1", "done", "--note", "\udcff")
+    assert code == 2 and "not valid text" in err
+    assert not (made / NEXT).exists()
+
+
+def test_report_into_an_empty_flow_list_adds_no_blank_line(made: Path, run_main: object) -> None:
+    build_tree(
+        made,
+        {NEXT: "---\nmember: alice\nmeeting: 2026-12-15\nreport: []  # none\nwalk_away: x\n---\n"},
+    )
+    assert _report(run_main, made, "2026-12-01/alice/1", "done")[0] == 0
+    assert (made / NEXT).read_text() == (
+        '---\nmember: alice\nmeeting: 2026-12-15\nreport:\n  - id: "2026-12-01/alice/1"\n'
+        "    status: done\nwalk_away: x\n---\n"
+    )
+
+
+def test_report_for_another_member_says_whose_note_it_is(made: Path, run_main: object) -> None:
+    from conftest import git
+
+    git(made, "init", "-q")
+    git(made, "config", "user.email", "bob@example.org")
+    code, out, err = _report(run_main, made, "2026-12-01/alice/1", "done")
+    assert code == 0
+    assert "this is alice's note, and you commit as bob@example.org (bob)" in err
+    assert "next: mastermind sync" not in out

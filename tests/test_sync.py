@@ -151,7 +151,7 @@ def test_a_conflict_stops_cleanly_and_loses_nothing(
     assert code == 1
     assert "conflict" in out and path in out
     assert "by Fiona" in out  # who changed it upstream
-    assert "git pull --rebase" in out and "mastermind sync" in out
+    assert "git rebase origin/main" in out and "mastermind sync" in out
     assert "nothing is lost" in out
     # Her commit is still there, the rebase is undone, her files are as she left them.
     assert _log(alice)[0] == f"alice: note for {MEETINGS[0]}"
@@ -318,3 +318,73 @@ def test_members_preparing_and_syncing_at_once_lose_nothing(
     assert sorted(added) == expected  # each note added exactly once
     assert git(remote, "rev-list", "--merges", "main").split() == []
     assert int(git(remote, "rev-list", "--count", "main")) == 2 + rounds * len(members)
+
+
+def test_a_force_push_never_drops_a_members_own_commit(
+    clone: Clone, remote: Path, run_main: object
+) -> None:
+    alice, bob = clone("alice"), clone("bob")
+    path = f"meetings/{MEETINGS[0]}/alice.md"
+    build_tree(alice, {path: _note("alice", MEETINGS[0])})
+    assert _sync(run_main, alice)[0] == 0
+    # bob takes alice's pushed commit out of the remote's history
+    git(bob, "pull", "-q", "--rebase")
+    git(bob, "reset", "-q", "--hard", "HEAD~1")
+    git(bob, "push", "-q", "--force")
+    (alice / "members" / "alice.md").write_text("---\nname: Alice E.\n---\n")
+
+    code, out, _ = _sync(run_main, alice)
+
+    assert code == 0, out
+    assert "was rewritten (a force push)" in out
+    assert _remote_file(remote, path) == _note("alice", MEETINGS[0])  # back in the remote
+    assert (alice / path).read_text() == _note("alice", MEETINGS[0])
+
+
+def test_file_names_are_never_pathspec_magic(clone: Clone, remote: Path, run_main: object) -> None:
+    """A committed file named like a pathspec (":(exclude)x") must not make a sync commit
+    what it says it leaves alone."""
+    bob = clone("bob")
+    build_tree(bob, {"meetings/:(exclude)nothing": "x\n"})
+    commit(bob, "odd name", when="2026-11-22T10:00:00+01:00", author=("Bob", "bob@example.org"))
+    git(bob, "push", "-q")
+    fiona = clone("fiona")
+    (fiona / "meetings" / ":(exclude)nothing").unlink()
+    (fiona / ".env").write_text("SECRET=1\n")
+    (fiona / "my-todo.txt").write_text("private\n")
+
+    code, out, _ = _sync(run_main, fiona)
+
+    assert code == 0, out
+    assert "left alone (not yours to commit): .env" in out
+    assert "left alone (not yours to commit): my-todo.txt" in out
+    files = git(remote, "ls-tree", "-r", "--name-only", "main").split()
+    assert ".env" not in files and "my-todo.txt" not in files
+    assert (fiona / ".env").exists()
+
+
+def test_uncommitted_changes_that_would_clash_stop_before_the_pull(
+    clone: Clone, remote: Path, run_main: object
+) -> None:
+    alice, bob = clone("alice"), clone("bob")
+    path = f"meetings/{MEETINGS[0]}/bob.md"
+    build_tree(bob, {path: _note("bob", MEETINGS[0])})
+    assert _sync(run_main, bob)[0] == 0
+    git(alice, "pull", "-q", "--rebase")
+    (bob / path).write_text(_note("bob", MEETINGS[0], walk_away="bob's own words"))
+    assert _sync(run_main, bob)[0] == 0
+    # alice has an uncommitted edit of bob's note (say, a report written for him)
+    mine = _note("bob", MEETINGS[0], walk_away="alice's words")
+    (alice / path).write_text(mine)
+    build_tree(alice, {f"meetings/{MEETINGS[0]}/alice.md": _note("alice", MEETINGS[0])})
+    head = git(alice, "rev-parse", "HEAD")
+
+    code, out, _ = _sync(run_main, alice)
+
+    assert code == 1
+    assert f"your uncommitted changes to {path} would clash" in out
+    assert (alice / path).read_text() == mine  # as she left it, no conflict markers
+    assert git(alice, "diff", "--name-only", "--diff-filter=U") == ""
+    # her own note was committed, nothing was pulled or pushed
+    assert git(alice, "rev-parse", "HEAD~1") == head
+    assert git(alice, "stash", "list") == ""
