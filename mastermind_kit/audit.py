@@ -42,19 +42,30 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from mastermind_kit import accept, schedule, schema, signing
 from mastermind_kit import history as git_history
-from mastermind_kit import schedule, schema
 from mastermind_kit.errors import GitError, InputError
 from mastermind_kit.history import Change, Commit, History
 from mastermind_kit.load import parse_front_matter, parse_yaml
-from mastermind_kit.model import Group, parse_date
-from mastermind_kit.repo import AGENDA, CONFIG, MEETINGS, MEMBERS, GroupRepo, group_from
+from mastermind_kit.model import Acceptance, Group, parse_date
+from mastermind_kit.repo import (
+    ACCEPTED,
+    AGENDA,
+    CONFIG,
+    MEETINGS,
+    MEMBERS,
+    GroupRepo,
+    group_from,
+)
+from mastermind_kit.signing import Keyring
 
 RULES = {
     "commitment-changed": "a commitment added, removed, or its text or due date changed, "
@@ -66,7 +77,8 @@ RULES = {
     "note-deleted": "a member's note was deleted",
     "profile-deleted": "a member's profile was deleted",
     "moved-away": "a note or profile renamed or moved out of its place: it no longer counts",
-    "unsigned": "a commit without a good signature from a known key (require_signed)",
+    "unsigned": "a commit without a good signature, or signed with a key that is not in the "
+    "author's profile (signing_keys), where the group required signed commits (require_signed)",
     "committed-by-other": "a member's file authored as that member but committed by someone "
     "else (neither a facilitator nor a trusted committer)",
     "backdated-commit": "a commit dated before its parent (a wrong clock, or backdating)",
@@ -76,6 +88,13 @@ RULES = {
     "excused-late": "an excused absence added after its meeting had started",
     "membership-backdated": "a member's joined or left date moved so that meetings already "
     "held no longer count for them",
+    "seal-broken": "a meeting's seal (mastermind seal) no longer holds: its commit left HEAD's "
+    "history (history rewritten after the meeting), its record no longer matches that commit's "
+    "notes, or its signature does not verify",
+    "sealed-changed": "a commitment's text or due date, or a report-back's status, recorded by "
+    "its meeting's seal, is different in HEAD (whatever the grace period)",
+    "accepted-by-non-facilitator": "an entry of audit-accepted.yaml added by someone who was not "
+    "a facilitator: the finding it names still counts",
 }
 
 # What the audit can prove and what it cannot, said once (docs/accountability.md).
@@ -94,6 +113,12 @@ LIMITS = (
     "pushes to main) is the stronger guard.",
     "It refuses (exit 2) to judge an incomplete history, a shallow clone or one with "
     "grafts or replace refs, rather than accuse whoever made the oldest commit in sight.",
+    "Accepting a finding (audit --accept, facilitators only) changes no history: the "
+    "finding is still shown, apart, with who accepted it, when and why, and the entry in "
+    "audit-accepted.yaml is audited like the rules themselves.",
+    "A signature counts for the member whose profile lists the key, as the profiles are "
+    "now: after rotating a key, keep the old one listed, or the commits signed with it no "
+    "longer count.",
 )
 
 _SIGNATURES = {
@@ -116,9 +141,21 @@ class AuditFinding:
     date: dt.datetime
     path: str
     message: str
+    # What the finding is about within its commit and file, where a rule can find more
+    # than one thing there (a commitment id and what changed, a report, a member): with
+    # the rule, commit and path it makes the id, so that rewording a message keeps it.
+    subject: str = ""
+
+    @property
+    def id(self) -> str:
+        """Stable from run to run: the first 12 hex digits of the SHA-256 of the rule,
+        the full commit id, the path and the subject (``--accept`` names a finding by it)."""
+        key = "\0".join((self.rule, self.commit, self.path, self.subject))
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "id": self.id,
             "rule": self.rule,
             "commit": self.commit,
             "author": self.author,
@@ -131,15 +168,21 @@ class AuditFinding:
 
 @dataclass
 class AuditResult:
-    findings: list[AuditFinding]
+    findings: list[AuditFinding]  # open: not accepted
     warnings: list[str]
     commits: int  # commits examined
+    # Accepted in audit-accepted.yaml by a facilitator, with the entry that accepts each.
+    accepted: list[tuple[AuditFinding, Acceptance]] = field(default_factory=list)
+    uncommitted: set[str] = field(default_factory=set)  # ids whose entry is not committed yet
 
 
 def audit_repo(repo: GroupRepo, *, since: dt.date | None = None) -> AuditResult:
     """Read the history once (with signatures when the group requires them) and audit it."""
     group = repo.group
-    found = git_history.read(repo.root, signatures=group.require_signed)
+    # git checks SSH signatures against the keys in the profiles, and nothing else.
+    keyring = signing.keyring(repo)
+    signers = signing.allowed_signers(group.members, keyring)
+    found = git_history.read(repo.root, signatures=group.require_signed, allowed_signers=signers)
     # Findings it cannot prove are accusations: with part of the past missing or
     # rewritten, every note looks added by whoever made the oldest commit in sight.
     if found.shallow:
@@ -155,7 +198,14 @@ def audit_repo(repo: GroupRepo, *, since: dt.date | None = None) -> AuditResult:
             hint="list them with 'git replace -l', remove them with 'git replace -d REF' "
             "(or .git/info/grafts), or audit a fresh clone",
         )
-    return audit(group, found, since=since)
+    return audit(
+        group,
+        found,
+        since=since,
+        accepted=repo.acceptances()[0],
+        keyring=keyring,
+        allowed_signers=signers,
+    )
 
 
 def _note_path(path: str) -> tuple[dt.date, str] | None:
@@ -174,8 +224,19 @@ def _profile_path(path: str) -> str | None:
     return None
 
 
-def audit(group: Group, found: History, *, since: dt.date | None = None) -> AuditResult:
-    """Findings in ``found`` (a history read with ``signatures`` when required)."""
+def audit(
+    group: Group,
+    found: History,
+    *,
+    since: dt.date | None = None,
+    accepted: Sequence[Acceptance] = (),
+    keyring: Keyring | None = None,
+    allowed_signers: str | None = None,
+) -> AuditResult:
+    """Findings in ``found`` (a history read with ``signatures`` when required, git
+    given ``allowed_signers``), with those ``accepted`` in audit-accepted.yaml apart.
+    With ``keyring`` (the profiles' keys) a good signature must be the author's own;
+    without, any good signature counts."""
     warnings = list(found.warnings)
     tz = schedule.zone(group)
 
@@ -209,27 +270,64 @@ def audit(group: Group, found: History, *, since: dt.date | None = None) -> Audi
                 findings.extend(
                     _content_findings(rules.before(change.commit), change, meeting, blobs)
                 )
+        from mastermind_kit.seal import audit_findings as seal_findings  # the meetings' seals
+
+        findings.extend(AuditFinding(*f) for f in seal_findings(found, reader))
         findings.extend(
             f for f in rules.findings() if since is None or f.date.astimezone(tz).date() >= since
         )
+        added, committed = accept.additions(found, reader)
+    # An acceptance counts when a facilitator (under the rules before the commit) added
+    # its entry; the last commit that added an id decides.
+    refused: set[str] = set()
+    for change, ident in added:
+        if rules.before(change.commit).is_facilitator(change.commit.author.email):
+            refused.discard(ident)
+            continue
+        refused.add(ident)
+        if recent(change.commit):
+            findings.append(
+                _finding(
+                    "accepted-by-non-facilitator",
+                    change,
+                    f"finding {ident} accepted by {change.commit.author}, who was not a "
+                    "facilitator: the acceptance does not count",
+                    subject=ident,
+                )
+            )
     findings.extend(_backdated(found, recent))
     signed = [c for c in found.commits if recent(c) and rules.before(c).require_signed]
     if signed and not found.signatures:
         # Signing was required then, not now: the log was read without signatures, so
         # those commits' are read now (one more git process, only in this case).
-        checked = git_history.signatures(found.root, [c.id for c in signed])
+        checked = git_history.signatures(
+            found.root, [c.id for c in signed], allowed_signers=allowed_signers
+        )
         signed = [
             c._replace(
-                signature=checked.get(c.id, ("N", ""))[0] or "N",
-                signing_key=checked.get(c.id, ("N", ""))[1] or None,
+                signature=checked.get(c.id, ("N", "", ""))[0] or "N",
+                signing_key=checked.get(c.id, ("N", "", ""))[1] or None,
+                signing_primary=checked.get(c.id, ("N", "", ""))[2] or None,
             )
             for c in signed
         ]
     for commit in signed:
+        problem = None
         if commit.signature != "G":
             status = commit.signature or "N"
             why = _SIGNATURES.get(status, f"signature status {status}")
             key = f" (key {commit.signing_key})" if commit.signing_key else ""
+            problem = f"commit {why}{key}"
+        elif keyring is not None:
+            # Git vouches for the signature, not for whose it is: that is the profiles'.
+            wrong = keyring.judge(
+                rules.before(commit),
+                commit.author.email,
+                commit.signing_key,
+                commit.signing_primary,
+            )
+            problem = f"commit {wrong}" if wrong else None
+        if problem:
             findings.append(
                 AuditFinding(
                     "unsigned",
@@ -238,7 +336,7 @@ def audit(group: Group, found: History, *, since: dt.date | None = None) -> Audi
                     commit.author.email,
                     commit.committed,
                     "",
-                    f"commit {why}{key}; the group required signed commits then",
+                    f"{problem}; the group required signed commits then",
                 )
             )
     for member_id in sorted(unchecked):
@@ -246,8 +344,32 @@ def audit(group: Group, found: History, *, since: dt.date | None = None) -> Audi
             f"member '{member_id}' has no emails in mastermind.yaml: who edits their files "
             "is not checked"
         )
+    findings = _distinct(findings)
     findings.sort(key=lambda f: (f.date, f.commit, f.path, f.rule, f.message))
-    return AuditResult(findings, warnings, len(found.commits))
+    counted = {a.id: a for a in accepted if a.id not in refused}
+    if since is None:
+        seen = {f.id for f in findings}
+        warnings.extend(
+            f"{ACCEPTED} line {a.line}: accepted finding {a.id} ({a.rule}) is no longer found"
+            for a in accepted
+            if a.id not in seen
+        )
+    return AuditResult(
+        [f for f in findings if f.id not in counted],
+        warnings,
+        len(found.commits),
+        [(f, counted[f.id]) for f in findings if f.id in counted],
+        {ident for ident in counted if ident not in committed},
+    )
+
+
+def _distinct(findings: list[AuditFinding]) -> list[AuditFinding]:
+    """Findings with an id each: where a rule found several things in one commit and
+    file without naming a subject, their messages tell them apart."""
+    ids = Counter(f.id for f in findings)
+    return [
+        replace(f, subject=f.message) if ids[f.id] > 1 and not f.subject else f for f in findings
+    ]
 
 
 def _file_findings(group: Group, change: Change, unchecked: set[str]) -> Iterator[AuditFinding]:
@@ -409,6 +531,7 @@ def _config_findings(before: Group, after: Group, change: Change) -> Iterator[Au
                 change,
                 f"{excuse.member} excused from the meeting of {excuse.meeting} after it had "
                 "started",
+                subject=f"{excuse.member} {excuse.meeting}",
             )
     held = schedule.meetings(before, until=schedule.local_date(before, when))
     held = [d for d in held if schedule.start(before, d) < when]
@@ -425,6 +548,7 @@ def _config_findings(before: Group, after: Group, change: Change) -> Iterator[Au
                 f"{member.id}'s joined/left changed (joined {old.joined} -> {member.joined}, "
                 f"left {old.left} -> {member.left}): {len(lost)} meeting(s) already held no "
                 f"longer count for them ({shown})",
+                subject=member.id,
             )
     if was_facilitator:
         return
@@ -497,7 +621,9 @@ def _moved_away(change: Change) -> str | None:
     return f"{what} moved from {change.old_path} to {change.path}: it no longer counts there"
 
 
-def _finding(rule: str, change: Change, message: str, *, path: str | None = None) -> AuditFinding:
+def _finding(
+    rule: str, change: Change, message: str, *, path: str | None = None, subject: str = ""
+) -> AuditFinding:
     commit = change.commit
     return AuditFinding(
         rule,
@@ -507,6 +633,7 @@ def _finding(rule: str, change: Change, message: str, *, path: str | None = None
         commit.committed,
         path or change.path,
         message,
+        subject,
     )
 
 
@@ -552,11 +679,15 @@ def _content_findings(
         new = _by_id(after, "commitments")
         earlier = _by_id(before, "commitments")
         for cid in sorted(new.keys() - earlier.keys()):
-            yield _finding("commitment-changed", change, f"commitment {cid} added {late}")
+            yield _finding(
+                "commitment-changed", change, f"commitment {cid} added {late}", subject=cid
+            )
         for cid, old in earlier.items():
             now = new.get(cid)
             if now is None:
-                yield _finding("commitment-changed", change, f"commitment {cid} removed {late}")
+                yield _finding(
+                    "commitment-changed", change, f"commitment {cid} removed {late}", subject=cid
+                )
                 continue
             for key in ("text", "due"):
                 if str(old.get(key)) != str(now.get(key)):
@@ -565,6 +696,7 @@ def _content_findings(
                         change,
                         f"commitment {cid}: {key} changed from {_show(old.get(key))} to "
                         f"{_show(now.get(key))} {late}",
+                        subject=f"{cid} {key}",
                     )
     following = schedule.next_after(group, meeting)
     if following is None or when <= schedule.start(group, following):
@@ -577,6 +709,7 @@ def _content_findings(
             change,
             f"report on {rid} added (status {_show(new_reports[rid].get('status'))}) "
             f"after the next meeting ({following}) started",
+            subject=rid,
         )
     for rid, old in earlier_reports.items():
         now = new_reports.get(rid)
@@ -585,6 +718,7 @@ def _content_findings(
                 "report-changed",
                 change,
                 f"report on {rid} removed after the next meeting ({following}) started",
+                subject=rid,
             )
         elif str(old.get("status")) != str(now.get("status")):
             yield _finding(
@@ -592,6 +726,7 @@ def _content_findings(
                 change,
                 f"report on {rid}: status changed from {_show(old.get('status'))} to "
                 f"{_show(now.get('status'))} after the next meeting ({following}) started",
+                subject=rid,
             )
 
 
@@ -603,21 +738,38 @@ def _show(value: Any) -> str:
 
 
 def render_text(result: AuditResult) -> str:
+    from mastermind_kit.render import visible
+
     lines: list[str] = []
     for finding in result.findings:
-        lines.append(
-            f"{finding.date.isoformat()}  {finding.commit[:10]}  {finding.author} "
-            f"<{finding.email}>  {finding.path or '-'}"
-        )
-        lines.append(f"  {finding.message} [{finding.rule}]")
+        lines.extend(_finding_lines(finding))
+    if result.accepted:
+        lines.append(f"accepted ({len(result.accepted)}):")
+        for finding, entry in result.accepted:
+            lines.extend(_finding_lines(finding))
+            later = " (not committed yet)" if entry.id in result.uncommitted else ""
+            lines.append(
+                f"  accepted by {entry.accepted_by} on {entry.accepted_on}: {entry.reason}{later}"
+            )
     lines.extend(f"warning: {w}" for w in result.warnings)
-    count = len(result.findings)
-    lines.append(
-        f"{count} finding(s) in {result.commits} commit(s)"
-        if count
-        else f"no findings in {result.commits} commit(s)"
-    )
-    return "\n".join(lines) + "\n"
+    count, accepted = len(result.findings), len(result.accepted)
+    also = f"; {accepted} accepted" if accepted else ""
+    if count:
+        lines.append(f"{count} finding(s) in {result.commits} commit(s){also}")
+    elif accepted:
+        lines.append(f"no open findings in {result.commits} commit(s){also}")
+    else:
+        lines.append(f"no findings in {result.commits} commit(s)")
+    # What members committed (names, paths, reasons) never reaches the terminal raw.
+    return "\n".join(visible(line) for line in lines) + "\n"
+
+
+def _finding_lines(finding: AuditFinding) -> list[str]:
+    return [
+        f"{finding.date.isoformat()}  {finding.commit[:10]}  {finding.author} "
+        f"<{finding.email}>  {finding.path or '-'}",
+        f"  {finding.message} [{finding.rule}] {finding.id}",
+    ]
 
 
 def render_json(result: AuditResult) -> str:
@@ -625,6 +777,18 @@ def render_json(result: AuditResult) -> str:
         "rules": RULES,
         "commits": result.commits,
         "findings": [f.to_dict() for f in result.findings],
+        "accepted": [
+            {
+                **finding.to_dict(),
+                "accepted": {
+                    "reason": entry.reason,
+                    "accepted_by": entry.accepted_by,
+                    "accepted_on": entry.accepted_on.isoformat() if entry.accepted_on else None,
+                    "committed": entry.id not in result.uncommitted,
+                },
+            }
+            for finding, entry in result.accepted
+        ],
         "warnings": result.warnings,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -24,6 +24,7 @@ from mastermind_kit.errors import UsageError
 from mastermind_kit.findings import ERROR, WARNING, Finding
 from mastermind_kit.model import Group, is_slug, parse_date, split_commitment_id
 from mastermind_kit.repo import (
+    ACCEPTED,
     CONFIG,
     MEETINGS,
     MEMBERS,
@@ -103,6 +104,7 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
             *repo.note_paths(),
             *repo.agenda_paths(),
             *repo.recap_paths(),
+            *[p for p in [repo.root / ACCEPTED] if os.path.lexists(p)],
         ]
         _check_layout(repo, group, report)
     else:
@@ -121,6 +123,8 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
             report.extend(repo.agenda_at(target)[1].findings)
         elif kind == "recap":
             report.extend(repo.recap_at(target).findings)
+        elif kind == "accepted":
+            report.extend(repo.acceptances()[1].findings)
     if repo.progress is not None and whole:
         repo.progress(len(targets), len(targets))
     return _sorted(report)

@@ -575,7 +575,9 @@ def _from_cwd(absolute: Path) -> str:
 
 
 @cli.command("schema", context_settings=CONTEXT)
-@click.argument("kind", type=click.Choice(["config", "member", "note", "agenda", "recap"]))
+@click.argument(
+    "kind", type=click.Choice(["config", "member", "note", "agenda", "recap", "accepted"])
+)
 @click.pass_context
 def schema_command(ctx: click.Context, kind: str) -> int:
     """Print the JSON Schema of a file kind (for editors and other tools)."""
@@ -1168,8 +1170,22 @@ def summary(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--accept",
+    "accept_id",
+    metavar="ID",
+    help="Accept the finding ID (facilitators only; with --reason): appended to "
+    "audit-accepted.yaml, which you then commit.",
+)
+@click.option("--reason", metavar="TEXT", help="Why the group accepts the finding.")
 @click.pass_context
-def audit(ctx: click.Context, since: dt.date | None, fmt: str) -> int:
+def audit(
+    ctx: click.Context,
+    since: dt.date | None,
+    fmt: str,
+    accept_id: str | None,
+    reason: str | None,
+) -> int:
     """Audit the git history of the group's notes.
 
     For honest accounting it finds commitments changed after the grace period
@@ -1182,9 +1198,21 @@ def audit(ctx: click.Context, since: dt.date | None, fmt: str) -> int:
     judged by mastermind.yaml as it was before it. Exit 1 when there are findings, 0
     when it is clean, 2 when it cannot prove anything: a shallow clone (run git fetch
     --unshallow), grafts or replace refs.
+
+    Each finding has an id. A facilitator accepts one the group has talked through
+    with --accept ID --reason TEXT, which adds an entry to audit-accepted.yaml: the
+    finding is then shown apart, as accepted with the reason, and no longer makes the
+    audit fail. Commit the file: the audit checks it too, and an entry committed by
+    someone who was not a facilitator does not count.
     """
     from mastermind_kit import audit as history_audit
 
+    if accept_id is not None or reason is not None:
+        if accept_id is None or reason is None:
+            raise click.UsageError("--accept and --reason go together")
+        if since is not None:
+            raise click.UsageError("--accept looks at the whole history: leave out --since")
+        return _accept(ctx, accept_id, reason)
     result = history_audit.audit_repo(_repo(ctx), since=since)
     if fmt == "json":
         for warning in result.warnings:
@@ -1193,6 +1221,112 @@ def audit(ctx: click.Context, since: dt.date | None, fmt: str) -> int:
     else:
         click.echo(history_audit.render_text(result), nl=False)
     return EXIT_FINDINGS if result.findings else EXIT_OK
+
+
+def _accept(ctx: click.Context, finding_id: str, reason: str) -> int:
+    from mastermind_kit import accept, schedule
+    from mastermind_kit import audit as history_audit
+    from mastermind_kit.history import identity
+    from mastermind_kit.repo import ACCEPTED
+
+    repo = _repo(ctx)
+    who = identity(repo.root)
+    email = accept.may_accept(repo.group, who[1] if who else None)  # before a long audit
+    result = history_audit.audit_repo(repo)
+    today = schedule.local_date(repo.group, _now(None))
+    entry = accept.accept(repo, result, finding_id, reason, email=email, today=today)
+    _echo(ctx, f"accepted {entry.id} ({entry.rule}) in {ACCEPTED}")
+    _echo(
+        ctx,
+        f"next: commit {ACCEPTED} as {email} (mastermind sync): until then the acceptance "
+        "is yours alone, and audit marks it not committed yet",
+    )
+    return EXIT_OK
+
+
+@cli.command("allowed-signers", context_settings=CONTEXT)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically; never through a symlink) [default: print it].",
+)
+@click.pass_context
+def allowed_signers_command(ctx: click.Context, out: Path | None) -> int:
+    """git's allowed-signers file, from the members' SSH keys (signing_keys).
+
+    One line per key, with every email of its member in mastermind.yaml. Point git at
+    it (git config gpg.ssh.allowedSignersFile FILE) and git log --show-signature
+    trusts the same keys as mastermind audit; the audit also checks that a commit is
+    signed with a key of its author's own profile.
+    """
+    from mastermind_kit import signing
+
+    repo = _repo(ctx)
+    text = signing.allowed_signers(repo.group.members, signing.keyring(repo))
+    if out is None:
+        click.echo(text, nl=False)
+        return EXIT_OK
+    target = _from_repo_option(ctx, out)
+    shown = str(out) if ctx.obj.repo is not None else _from_cwd(target.absolute())
+    signing.write(target, text, shown=shown)
+    _echo(ctx, f"wrote {shown}", err=True)
+    return EXIT_OK
+
+
+@cli.command("seal", context_settings=CONTEXT)
+@click.option(
+    "--meeting", type=DATE, help="The meeting to seal [default: the last one that has started]."
+)
+@click.option("--sign", is_flag=True, help="Sign the seal (git tag -s, with your signing key).")
+@click.option("--force", is_flag=True, help="Seal the meeting again, replacing its seal.")
+@click.option(
+    "--verify", "check", is_flag=True, help="Check every seal instead; write none (exit 1: not ok)."
+)
+@click.option("--today", type=DATE, help="Pretend today is DATE (for reproducible runs).")
+@click.pass_context
+def seal_command(
+    ctx: click.Context,
+    meeting: dt.date | None,
+    sign: bool,
+    force: bool,
+    check: bool,
+    today: dt.date | None,
+) -> int:
+    """Seal a meeting: a tag that records its commitments and report-backs.
+
+    After a meeting, writes the annotated tag mastermind/meeting/<date> on HEAD. Its
+    message records every commitment made at the meeting (id, text, due) and every
+    report-back given there (status, note), as the committed notes have them, and
+    their SHA-256 digest. It refuses a meeting not held yet, one sealed already (unless
+    --force) and notes with uncommitted changes. From then on audit (and --verify)
+    report the seal broken when the sealed commit leaves HEAD's history (amend, rebase,
+    force push) or no longer matches the record, and any later change to a sealed
+    commitment's text or due date or a sealed report's status. Push the tag to share it.
+    --verify prints one line per seal: ok, changed or broken (and why); exit 1 unless all
+    are ok.
+    """
+    from mastermind_kit import seal as meeting_seal
+    from mastermind_kit.errors import UsageError
+
+    repo = _repo(ctx)
+    if check:
+        if meeting is not None or sign or force:
+            raise UsageError("--verify checks every seal: it takes no --meeting, --sign, --force")
+        checks = meeting_seal.verify(repo.root)
+        for one in checks:
+            _echo(ctx, one.line())
+        if not checks:
+            _echo(ctx, "no seals yet ('mastermind seal' after a meeting makes one)")
+        return EXIT_OK if all(one.state == "ok" for one in checks) else EXIT_FINDINGS
+    done = meeting_seal.seal(repo, now=_now(today), meeting=meeting, sign=sign, force=force)
+    _echo(
+        ctx,
+        f"{'sealed again' if done.replaced else 'sealed'} the meeting of {done.meeting}: "
+        f"tag {done.name} on {done.commit[:10]}{' (signed)' if done.signed else ''}, "
+        f"{done.commitments} commitment(s) and {done.reports} report(s) from {done.notes} "
+        f"note(s), sha256:{done.digest[:16]}",
+    )
+    return EXIT_OK
 
 
 # -- demo -------------------------------------------------------------------------------

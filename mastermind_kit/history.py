@@ -294,7 +294,7 @@ def commit(
 _RECORD = "\x1e"
 _FIELD = "\x1f"
 _FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI")
-_SIGNATURE_FIELDS = ("%G?", "%GK")
+_SIGNATURE_FIELDS = ("%G?", "%GK", "%GP")
 _CHUNK = 1 << 16
 # Options fixed on the command line so that a user's git config cannot change the output.
 _LOG_CONFIG = ("-c", "log.showSignature=false", "-c", "diff.noprefix=false")
@@ -320,6 +320,7 @@ class Commit(NamedTuple):
     signature: str | None = None  # git's %G? letter (G good, N none, E unknown key, ...)
     signing_key: str | None = None
     boundary: bool = False  # the cut-off commit of a shallow clone: its "additions" are not real
+    signing_primary: str | None = None  # GPG: the fingerprint of the signing key's primary key
 
 
 class Change(NamedTuple):
@@ -434,13 +435,15 @@ def _probe(root: Path) -> tuple[str, list[str]] | None:
     return "not-repo", lines
 
 
-def read(root: Path, *, signatures: bool = False) -> History:
+def read(root: Path, *, signatures: bool = False, allowed_signers: str | None = None) -> History:
     """Read the whole history of the group at ``root`` in one ``git log``.
 
     Never raises for the states a group repo can be in (not a repo, no commits, shallow,
     detached HEAD): it returns what can be known and says the rest in ``warnings``.
+    With ``allowed_signers`` (the text of git's allowed-signers file), git checks SSH
+    signatures against those keys only, not against the user's own setting.
     """
-    return start(root, signatures=signatures).result()
+    return start(root, signatures=signatures, allowed_signers=allowed_signers).result()
 
 
 _FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.timezone.utc)
@@ -468,6 +471,7 @@ class PendingLog:
         self.prefix = ""
         self.boundary: set[str] = set()
         self.store: tuple[Models, str] | None = None  # where to keep what git says
+        self.signers: Path | None = None  # the allowed-signers file git reads, removed after
 
     def result(self) -> History:
         history = self.history
@@ -487,13 +491,18 @@ class PendingLog:
             self.output.close()
             self.errors.close()
             self.process = None
+            if self.signers is not None:
+                self.signers.unlink(missing_ok=True)
+                self.signers = None
         if self.store is not None:
             store, key = self.store
             store.save(key, {"log": (key, (history.commits, history.files, history.removed))})
         return history
 
 
-def start(root: Path, *, signatures: bool = False) -> PendingLog:
+def start(
+    root: Path, *, signatures: bool = False, allowed_signers: str | None = None
+) -> PendingLog:
     """Start reading the history of the group at ``root`` (see ``read``)."""
     history = History(root=root, signatures=signatures)
     pending = PendingLog(history)
@@ -556,9 +565,12 @@ def start(root: Path, *, signatures: bool = False) -> PendingLog:
 
     fields = _FIELDS + (_SIGNATURE_FIELDS if signatures else ())
     fmt = "%x1e" + "%x1f".join(fields)
+    if signatures and allowed_signers is not None:
+        pending.signers = _signers_file(allowed_signers)
     args = [
         "git",
         *_LOG_CONFIG,
+        *_signers_option(pending.signers),
         "log",
         "--reverse",
         "--date-order",
@@ -585,6 +597,8 @@ def start(root: Path, *, signatures: bool = False) -> PendingLog:
     except FileNotFoundError:
         output.close()
         errors.close()
+        if pending.signers is not None:
+            pending.signers.unlink(missing_ok=True)
         history.available = False
         history.warnings.append("git is not installed: no history")
         return pending
@@ -646,6 +660,7 @@ class _Builder:
         sha, parents, an, ae, ad, cn, ce, cd = parts[:8]
         signature = parts[8] if self.signatures and len(parts) > 8 else None
         key = parts[9] if self.signatures and len(parts) > 9 else None
+        primary = parts[10] if self.signatures and len(parts) > 10 else None
         self.commit = Commit(
             id=sha,
             parents=tuple(parents.split()),
@@ -656,6 +671,7 @@ class _Builder:
             signature=signature or None,
             signing_key=key or None,
             boundary=sha in self.boundary,
+            signing_primary=primary or None,
         )
         self.history.commits.append(self.commit)
 
@@ -731,19 +747,24 @@ class _Builder:
             self.history.removed.append(self.history.files.pop(path))
 
 
-def signatures(root: Path, commit_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
-    """git's signature check (%G?, %GK) of the given commits, in one ``git log``."""
+def signatures(
+    root: Path, commit_ids: Sequence[str], *, allowed_signers: str | None = None
+) -> dict[str, tuple[str, str, str]]:
+    """git's signature check (%G?, %GK, %GP) of the given commits, in one ``git log``
+    (``allowed_signers`` as for ``read``)."""
     if not commit_ids:
         return {}
+    signers = _signers_file(allowed_signers) if allowed_signers is not None else None
     try:
         done = subprocess.run(
             [
                 "git",
                 *_LOG_CONFIG,
+                *_signers_option(signers),
                 "log",
                 "--no-walk=unsorted",
                 "--stdin",
-                "--format=%H%x1f%G?%x1f%GK",
+                "--format=%H%x1f" + "%x1f".join(_SIGNATURE_FIELDS),
                 "--",
             ],
             cwd=root,
@@ -754,12 +775,33 @@ def signatures(root: Path, commit_ids: Sequence[str]) -> dict[str, tuple[str, st
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
+    finally:
+        if signers is not None:
+            signers.unlink(missing_ok=True)
     found = {}
     for line in done.stdout.decode("utf-8", "replace").splitlines():
         parts = line.split("\x1f")
-        if len(parts) == 3:
-            found[parts[0]] = (parts[1], parts[2])
+        if len(parts) == 4:
+            found[parts[0]] = (parts[1], parts[2], parts[3])
     return found
+
+
+def _signers_file(text: str) -> Path:
+    """``text`` in a temporary file, for git's ``gpg.ssh.allowedSignersFile`` (git reads
+    it from a file only); the caller removes it."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix="mastermind-signers-", suffix=".txt")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return Path(name)
+
+
+def _signers_option(signers: Path | None) -> tuple[str, ...]:
+    # Given, it replaces the user's own setting: the audit trusts the profiles' keys,
+    # the same for every member and in CI. (Without any such file, git 2.39 cannot
+    # check SSH signatures at all, and says so on stderr.)
+    return ("-c", f"gpg.ssh.allowedSignersFile={signers}") if signers is not None else ()
 
 
 class BlobReader:
@@ -1161,3 +1203,123 @@ def push_refusal(run: Run) -> str:
     if status and said:
         return f"{status}: {said}"
     return status or said or run.last_line()
+
+
+# -- seals: annotated tags that record a meeting (``seal.py``) --------------------------------
+#
+# A seal is the annotated tag refs/tags/mastermind/meeting/<date> on the commit that held a
+# meeting's notes. Checking every seal costs the same few processes whatever their number:
+# one ``for-each-ref`` lists them, one more (``--merged``) says which are still in HEAD's
+# history, the tag objects and the notes they describe come through a ``BlobReader``
+# (``<commit>:./<path>`` requests), and one ``verify-tag`` checks all the signed ones.
+# Writing, verifying and pushing run git as the member would: their identity, their
+# signing set-up, their remote.
+
+SEAL_REFS = "refs/tags/mastermind/meeting"
+
+
+class TagRef(NamedTuple):
+    """A tag under ``SEAL_REFS``, as ``for-each-ref`` lists it."""
+
+    name: str  # without "refs/tags/", e.g. "mastermind/meeting/2026-11-17"
+    kind: str  # the type of the object the ref names: "tag" for an annotated tag
+    object: str  # that object's id (the tag object; the commit of a lightweight tag)
+    commit: str | None  # the commit it names; None when it names something else
+
+
+def head_commit(root: Path) -> str | None:
+    """HEAD's commit id; None in a repo without commits (GitError outside a work tree)."""
+    run = _run(root, "rev-parse", "--is-inside-work-tree", "HEAD^{commit}", "--")
+    lines = run.out.split("\n")
+    if lines[0] != "true":
+        raise GitError(f"{root} is not in a git work tree", hint="mastermind init makes one")
+    head = lines[1].strip() if run.ok and len(lines) > 1 else ""
+    return head or None
+
+
+def seal_tags(root: Path, *, merged_into: str | None = None) -> list[TagRef]:
+    """Every tag under ``SEAL_REFS`` (one ``git for-each-ref``), by name; with
+    ``merged_into`` (a revision, e.g. "HEAD") only those whose commit is in its history."""
+    fmt = "%(refname)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
+    merged = [f"--merged={merged_into}"] if merged_into is not None else []
+    run = _run(root, "for-each-ref", f"--format={fmt}", "--sort=refname", *merged, "--", SEAL_REFS)
+    if not run.ok:
+        raise GitError(f"git for-each-ref failed: {run.last_line()}")
+    found = []
+    for line in run.out.splitlines():
+        parts = line.split("\0")
+        if len(parts) != 5:
+            continue
+        refname, kind, object_id, peeled_kind, peeled = parts
+        commit = object_id if kind == "commit" else peeled if peeled_kind == "commit" else None
+        found.append(TagRef(refname.removeprefix("refs/tags/"), kind, object_id, commit))
+    return found
+
+
+def dirty(root: Path, pathspec: str) -> list[str]:
+    """Paths under ``pathspec`` (a path relative to ``root``, taken literally) that differ
+    from HEAD: staged, unstaged or untracked (ignored files left out), as ``git status``
+    names them (from the top of the work tree)."""
+    run = _run(
+        root,
+        "-c",
+        "core.quotePath=false",
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--no-renames",
+        "--",
+        pathspec,
+    )
+    if not run.ok:
+        raise GitError(f"git status failed: {run.last_line()}")
+    return [entry[3:] for entry in run.out.split("\0") if len(entry) >= 4]
+
+
+def write_tag(
+    root: Path, name: str, commit: str, message: str, *, sign: bool = False, force: bool = False
+) -> Run:
+    """Write the annotated tag ``name`` on ``commit``, its message kept byte for byte (fed
+    on stdin: never an option); signed (``git tag -s``: the member's gpg.format and
+    user.signingkey) when ``sign``; replacing a tag of that name when ``force``."""
+    args = ["tag", "-s" if sign else "-a", "--cleanup=verbatim", "-F", "-"]
+    if force:
+        args.append("-f")
+    env = _env()
+    env.update(GIT_EDITOR="true")
+    try:
+        done = subprocess.run(
+            ["git", *args, "--", name, commit],
+            cwd=root,
+            env=env,
+            input=message.encode("utf-8"),
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        raise GitError("git is not installed or not on PATH") from None
+    decode = "utf-8", "surrogateescape"
+    return Run(done.returncode, done.stdout.decode(*decode), done.stderr.decode(*decode))
+
+
+def verified_tags(root: Path, tag_ids: Sequence[str]) -> set[str]:
+    """Which of the tag objects ``tag_ids`` carry a signature that git verifies with the
+    member's own set-up (gpg keyring, gpg.ssh.allowedSignersFile): one ``git verify-tag``
+    for all of them, which prints the id of each good one and goes on past the others."""
+    if not tag_ids:
+        return set()
+    run = _run(root, "verify-tag", "--format=%(objectname)", "--", *tag_ids)
+    return {line.strip() for line in run.out.splitlines() if line.strip()}
+
+
+def push_tags(root: Path, remote: str, names: Sequence[str]) -> Run:
+    """Push the tags ``names`` (short names, e.g. "mastermind/meeting/2026-11-17", as
+    ``seal.local_seal_tags`` gives them) to ``remote``, as ``refs/tags/<name>`` on both
+    sides, in one ``git push``. Never forced: the remote refuses to replace a tag it holds
+    with other content (a re-sealed meeting; see ``push_refusal``). A tag it holds already
+    is "up to date". ``Run.code`` is 0 when all went through."""
+    if not names:
+        return Run(0, "", "")
+    refspecs = [f"refs/tags/{name}:refs/tags/{name}" for name in names]
+    return _run(root, "push", "--porcelain", "--", remote, *refspecs, prompts=True)

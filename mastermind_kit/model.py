@@ -16,6 +16,7 @@ from typing import Any
 
 __all__ = [
     "STATUSES",
+    "Acceptance",
     "AgendaRecord",
     "Commitment",
     "Excuse",
@@ -173,9 +174,27 @@ class Profile:
     goals: list[Goal]
     body: str
     source: Source
+    # SSH public keys ("ssh-ed25519 AAAA... comment") and GPG fingerprints or long key
+    # ids the member signs commits with (``signing.py`` reads them).
+    signing_keys: list[str] = field(default_factory=list)
 
     def goal(self, goal_id: str) -> Goal | None:
         return next((g for g in self.goals if g.id == goal_id), None)
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """An audit finding a facilitator accepted, with why (an entry of
+    audit-accepted.yaml)."""
+
+    id: str
+    rule: str
+    commit: str
+    path: str
+    reason: str
+    accepted_by: str
+    accepted_on: dt.date | None
+    line: int = 1
 
 
 @dataclass

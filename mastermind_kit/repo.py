@@ -33,6 +33,7 @@ from mastermind_kit.findings import ERROR, WARNING, Finding
 from mastermind_kit.fsutil import inside
 from mastermind_kit.load import Document, load_front_matter, load_yaml_file
 from mastermind_kit.model import (
+    Acceptance,
     AgendaRecord,
     Commitment,
     Excuse,
@@ -49,6 +50,7 @@ from mastermind_kit.model import (
 )
 
 __all__ = [
+    "ACCEPTED",
     "AGENDA",
     "CONFIG",
     "MEETINGS",
@@ -65,6 +67,7 @@ MEMBERS = "members"
 MEETINGS = "meetings"
 AGENDA = "agenda.md"
 RECAPS = "recaps"
+ACCEPTED = "audit-accepted.yaml"  # audit findings the facilitators accepted
 RESERVED_IDS = frozenset({"agenda"})
 # What the tool and editors leave beside a group file, never committed (the group's
 # .gitignore): backups of a replaced file, temporary files, hidden files.
@@ -252,10 +255,12 @@ class GroupRepo:
 
     def classify(self, path: Path) -> tuple[str, dt.date | None, str | None]:
         """What a path inside the repo is: ("config"|"member"|"note"|"agenda"|"recap"|
-        "other", date, id)."""
+        "accepted"|"other", date, id)."""
         parts = self.rel(path).parts
         if parts == (CONFIG,):
             return "config", None, None
+        if parts == (ACCEPTED,):
+            return "accepted", None, None
         if len(parts) == 2 and parts[0] == RECAPS and parts[1].endswith(".md"):
             return "recap", parse_date(parts[1][:-3]), None
         if len(parts) == 2 and parts[0] == MEMBERS and parts[1].endswith(".md"):
@@ -342,7 +347,7 @@ class GroupRepo:
                 ],
             )
         try:
-            if kind == "config":
+            if kind in ("config", "accepted"):
                 doc = load_yaml_file(path, display=shown)
             else:
                 doc = load_front_matter(path, display=shown)
@@ -367,6 +372,19 @@ class GroupRepo:
         if loaded.ok and loaded.doc is not None:
             loaded.findings.extend(_config_rules(group_from(loaded.doc), loaded))
         return loaded
+
+    def acceptances(self) -> tuple[list[Acceptance], Loaded]:
+        """audit-accepted.yaml: the accepted audit findings, and the file's findings
+        (no entries when it is missing or has an error)."""
+        path = self.root / ACCEPTED
+        if not os.path.lexists(path):
+            return [], Loaded(Path(ACCEPTED), None)
+        loaded = self._read(path, "accepted")
+        if loaded.ok and loaded.doc is not None:
+            loaded.findings.extend(_accepted_rules(loaded))
+        if not loaded.ok or loaded.doc is None:
+            return [], loaded
+        return acceptances_from(loaded.doc), loaded
 
     @cached_property
     def group(self) -> Group:
@@ -570,6 +588,30 @@ def _starts_with_front_matter(path: Path) -> bool:
 # -- the rules a file is judged by on its own ------------------------------------------------
 
 
+def _accepted_rules(loaded: Loaded) -> list[Finding]:
+    """audit-accepted.yaml: each finding accepted once (a second entry would be a
+    second answer to one question)."""
+    doc = loaded.doc
+    assert doc is not None
+    found: list[Finding] = []
+    first: dict[str, int] = {}
+    for i, entry in enumerate(doc.data.get("accepted") or []):
+        line = doc.line(("accepted", i, "id"))
+        if entry["id"] in first:
+            found.append(
+                Finding(
+                    str(loaded.path),
+                    line,
+                    1,
+                    ERROR,
+                    "duplicate-id",
+                    f"finding {entry['id']} is accepted twice (first on line {first[entry['id']]})",
+                )
+            )
+        first.setdefault(entry["id"], line)
+    return found
+
+
 def _config_rules(group: Group, loaded: Loaded) -> list[Finding]:
     doc = loaded.doc
     assert doc is not None
@@ -688,6 +730,24 @@ def _profile_rules(group: Group, member: str, loaded: Loaded) -> list[Finding]:
                 )
             )
         ids.setdefault(goal["id"], line)
+    keys = doc.data.get("signing_keys") or []
+    if keys:
+        from mastermind_kit.signing import parse
+
+        for i, key in enumerate(keys):
+            if parse(key) is None:
+                found.append(
+                    Finding(
+                        shown,
+                        doc.line(("signing_keys", i)),
+                        1,
+                        ERROR,
+                        "signing-key",
+                        "signing_keys: not a valid SSH public key (its base64 does not decode "
+                        "to a key of the type in front of it); copy the whole line of the .pub "
+                        "file",
+                    )
+                )
     return found
 
 
@@ -884,6 +944,22 @@ def _dates(values: list[str] | None) -> list[dt.date]:
     return [d for v in values or [] if (d := parse_date(v)) is not None]
 
 
+def acceptances_from(doc: Document) -> list[Acceptance]:
+    return [
+        Acceptance(
+            id=a["id"],
+            rule=a["rule"],
+            commit=a["commit"],
+            path=a.get("path") or "",
+            reason=a["reason"],
+            accepted_by=a["accepted_by"],
+            accepted_on=parse_date(a["accepted_on"]),
+            line=doc.line(("accepted", i)),
+        )
+        for i, a in enumerate(doc.data.get("accepted") or [])
+    ]
+
+
 def profile_from(doc: Document, member_id: str) -> Profile:
     data = doc.data
     goals = [
@@ -906,6 +982,7 @@ def profile_from(doc: Document, member_id: str) -> Profile:
         goals=goals,
         body=doc.body,
         source=Source(doc.path, 1),
+        signing_keys=list(data.get("signing_keys") or []),
     )
 
 

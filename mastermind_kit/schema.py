@@ -21,7 +21,7 @@ from typing import Any
 from mastermind_kit.findings import ERROR, WARNING, Finding
 from mastermind_kit.load import Document, JSONPath, explain
 
-KINDS = ("config", "member", "note", "agenda", "recap")
+KINDS = ("config", "member", "note", "agenda", "recap", "accepted")
 _SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
 

@@ -220,7 +220,7 @@ def _pull_check_push(repo: GroupRepo, branch: history.Branch, say: Say, attempts
         ahead = history.counts(repo.root, upstream)[0]
         if ahead == 0:
             say(f"up to date with {shown}")
-            return EXIT_OK
+            return _push_seals(repo, branch, say)
         fresh = GroupRepo(repo.root)  # the pull may have changed any file, the config too
         problems = _check(fresh, history.outgoing(repo.root, upstream))
         if problems:
@@ -233,7 +233,7 @@ def _pull_check_push(repo: GroupRepo, branch: history.Branch, say: Say, attempts
         pushed = history.push(repo.root, branch.remote, branch.remote_ref)
         if pushed.ok:
             say(f"pushed {ahead} commit(s) to {shown}")
-            return EXIT_OK
+            return _push_seals(repo, branch, say)
         if not history.push_was_stale(pushed):
             say(f"sync stopped: the push was refused: {history.push_refusal(pushed)}")
             say(f"your {ahead} commit(s) are kept here, unpushed; run mastermind sync again later")
@@ -245,6 +245,27 @@ def _pull_check_push(repo: GroupRepo, branch: history.Branch, say: Say, attempts
     say(
         f"sync stopped: the push was overtaken {attempts} times in a row; your commit(s) "
         "are kept here, run mastermind sync again in a moment"
+    )
+    return EXIT_FINDINGS
+
+
+def _push_seals(repo: GroupRepo, branch: history.Branch, say: Say) -> int:
+    """Share the meeting seals (``mastermind seal``) the remote does not have yet: a
+    seal kept in one clone only protects nothing. Never forced."""
+    from mastermind_kit.seal import local_seal_tags
+
+    names = local_seal_tags(repo.root)
+    if not names or branch.remote is None:
+        return EXIT_OK
+    pushed = history.push_tags(repo.root, branch.remote, names)
+    if pushed.ok:
+        new = sum(1 for line in pushed.out.splitlines() if line.startswith("*"))
+        if new:
+            say(f"pushed {new} meeting seal(s)")
+        return EXIT_OK
+    say(
+        f"sync stopped: the remote refused a meeting seal: {history.push_refusal(pushed)} "
+        "(a meeting sealed twice? mastermind seal --verify says which)"
     )
     return EXIT_FINDINGS
 

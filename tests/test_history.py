@@ -222,7 +222,8 @@ def test_git_processes_do_not_grow_with_history(git_group: Path, git_calls: Path
     assert _count(git_calls) == small_read == 2  # rev-parse + log
     # The same commit again: its log comes from the cache, not from git.
     audit_repo(GroupRepo(git_group))
-    assert _count(git_calls) == small_audit == 2  # rev-parse + cat-file --batch
+    # rev-parse + cat-file --batch + for-each-ref (the meetings' seals: none here)
+    assert _count(git_calls) == small_audit == 3
     run_main("-C", str(git_group), "summary", "--today", "2027-06-01", "--format", "json")
     # rev-parse; and what vouches for the cached notes: ls-files, diff-files, check-attr
     assert _count(git_calls) == small_summary == 4

@@ -388,3 +388,22 @@ def test_uncommitted_changes_that_would_clash_stop_before_the_pull(
     # her own note was committed, nothing was pulled or pushed
     assert git(alice, "rev-parse", "HEAD~1") == head
     assert git(alice, "stash", "list") == ""
+
+
+def test_sync_shares_the_meeting_seals(clone: Clone, remote: Path, run_main: object) -> None:
+    fiona = clone("fiona")
+    build_tree(fiona, {f"meetings/{MEETINGS[0]}/alice.md": _note("alice", MEETINGS[0])})
+    assert _sync(run_main, fiona)[0] == 0
+    code, out, err = run_main(  # type: ignore[operator]
+        "-C", str(fiona), "seal", "--meeting", MEETINGS[0], "--today", "2026-12-02"
+    )
+    assert code == 0, out + err
+
+    code, out, _ = _sync(run_main, fiona)
+
+    assert code == 0, out
+    assert "pushed 1 meeting seal(s)" in out
+    tag = f"mastermind/meeting/{MEETINGS[0]}"
+    assert git(remote, "tag", "--list", tag).strip() == tag
+    # the next sync has nothing new to say about it
+    assert "seal" not in _sync(run_main, fiona)[1]
