@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mastermind_kit import schema
 from mastermind_kit.errors import InputError, UsageError
-from mastermind_kit.fsutil import atomic_write, refuse_links
+from mastermind_kit.fsutil import atomic_write, os_errors, refuse_links
 from mastermind_kit.history import BlobReader, Change, History
 from mastermind_kit.load import parse_yaml
 from mastermind_kit.model import Acceptance, Group
@@ -62,7 +63,8 @@ def entry_text(entry: Acceptance, indent: str = "  ") -> str:
 
 
 def may_accept(group: Group, email: str | None) -> str:
-    """``email`` when it is a facilitator's (the current config's); else UsageError."""
+    """``email`` when it is a facilitator's (``group``: the rules in force now, with the
+    facilitators the group made, not one who made themselves one); else UsageError."""
     if email is None:
         raise UsageError(
             "git has no user.email here: only a facilitator may accept a finding",
@@ -89,7 +91,7 @@ def accept(
 ) -> Acceptance:
     """Append the acceptance of the open finding ``finding_id`` of ``result`` (an
     audit of ``repo``'s whole history) by ``email``, a facilitator, and return it."""
-    accepted_by = may_accept(repo.group, email)
+    accepted_by = may_accept(result.rules or repo.group, email)
     reason = " ".join(reason.split())
     if not reason:
         raise UsageError("--reason must say why the group accepts the finding")
@@ -133,7 +135,8 @@ def append(repo: GroupRepo, entry: Acceptance) -> Path:
     path = repo.root / ACCEPTED
     refuse_links(repo.root, path, ACCEPTED)
     if not path.exists():
-        atomic_write(path, _checked(HEADER + entry_text(entry), [], entry))
+        with os_errors(ACCEPTED):
+            atomic_write(path, _checked(HEADER + entry_text(entry), [], entry))
         return path
     if not path.is_file():
         raise UsageError(f"{ACCEPTED} is not a regular file; nothing was written")
@@ -155,7 +158,8 @@ def append(repo: GroupRepo, entry: Acceptance) -> Path:
             _checked(text, earlier, entry)
         except UsageError:
             continue
-        atomic_write(path, new)
+        with os_errors(ACCEPTED):
+            atomic_write(path, new)
         return path
     raise UsageError(
         f"cannot append to {ACCEPTED}: its entries are not a list at the end of the file; "
@@ -194,7 +198,8 @@ def additions(found: History, reader: BlobReader) -> tuple[list[tuple[Change, st
     """Which commit added which entry (by id) of audit-accepted.yaml, oldest first, and
     the ids in its last committed version. An entry is added by the commit whose
     version lists it where the version before did not (a version that does not parse
-    is passed over: its entries are added by the commit that mends it)."""
+    names its entries all the same: they are added by its author, not by whoever mends
+    it)."""
     lineage = found.file(ACCEPTED)
     if lineage is None:
         return [], set()
@@ -221,5 +226,10 @@ def _version_ids(data: bytes | None) -> list[str] | None:
     try:
         doc = parse_yaml(text, Path(ACCEPTED))
     except InputError:
-        return None
+        # A version that does not parse still adds what it names: its author, not the
+        # one who mends it, added those entries.
+        return _ID_LIKE.findall(text)
     return _ids_of(doc.data)
+
+
+_ID_LIKE = re.compile(r"\bid:\s*[\"']?([0-9a-f]{12})\b")

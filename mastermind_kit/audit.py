@@ -41,6 +41,7 @@ from the same single ``git log`` pass (blob ids) and one ``git cat-file --batch`
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -174,6 +175,9 @@ class AuditResult:
     # Accepted in audit-accepted.yaml by a facilitator, with the entry that accepts each.
     accepted: list[tuple[AuditFinding, Acceptance]] = field(default_factory=list)
     uncommitted: set[str] = field(default_factory=set)  # ids whose entry is not committed yet
+    # The rules in force after the last commit, with the facilitators the group made
+    # (not one who made themselves one): who may accept a finding now.
+    rules: Group | None = None
 
 
 def audit_repo(repo: GroupRepo, *, since: dt.date | None = None) -> AuditResult:
@@ -198,6 +202,16 @@ def audit_repo(repo: GroupRepo, *, since: dt.date | None = None) -> AuditResult:
             hint="list them with 'git replace -l', remove them with 'git replace -d REF' "
             "(or .git/info/grafts), or audit a fresh clone",
         )
+    start = _imported_start(group, found)
+    if start is not None and (since is None or since < schedule.local_date(group, start[0])):
+        when, notes = start
+        raise GitError(
+            f"the group's history here starts on {when.date()} with a commit that adds "
+            f"{CONFIG} together with {notes} note(s) of meetings held before it: the history "
+            "before it (the group moved into this folder, or was copied from elsewhere) is "
+            "missing, so the audit cannot tell who wrote those",
+            hint=f"audit a clone that has it, or audit from there on with --since {when.date()}",
+        )
     return audit(
         group,
         found,
@@ -206,6 +220,34 @@ def audit_repo(repo: GroupRepo, *, since: dt.date | None = None) -> AuditResult:
         keyring=keyring,
         allowed_signers=signers,
     )
+
+
+def _imported_start(group: Group, found: History) -> tuple[dt.datetime, int] | None:
+    """When the commit that first adds mastermind.yaml also adds notes of meetings that
+    had started before it: (its date, how many). A group's history starts with its
+    config (``mastermind init``); notes of earlier meetings arriving with it mean the
+    commits that wrote them are somewhere else."""
+    order = {c.id: i for i, c in enumerate(found.commits)}
+    adds = [
+        change.commit
+        for lineage in found.lineages()
+        for change in lineage.changes[:1]
+        if change.path == CONFIG and change.commit.id in order
+    ]
+    if not adds:
+        return None
+    first = min(adds, key=lambda commit: order[commit.id])
+    old = 0
+    for lineage in found.lineages():
+        change = lineage.changes[0]
+        note = _note_path(change.path)
+        if change.commit.id == first.id and note is not None:
+            try:
+                if schedule.start(group, note[0]) < first.committed:
+                    old += 1
+            except (OverflowError, ValueError):
+                continue
+    return (first.committed, old) if old else None
 
 
 def _note_path(path: str) -> tuple[dt.date, str] | None:
@@ -272,7 +314,10 @@ def audit(
                 )
         from mastermind_kit.seal import audit_findings as seal_findings  # the meetings' seals
 
-        findings.extend(AuditFinding(*f) for f in seal_findings(found, reader))
+        facilitators = rules.now().facilitators  # those the group made
+        findings.extend(
+            AuditFinding(*f) for f in seal_findings(found, reader, facilitators=facilitators)
+        )
         findings.extend(
             f for f in rules.findings() if since is None or f.date.astimezone(tz).date() >= since
         )
@@ -281,7 +326,7 @@ def audit(
     # its entry; the last commit that added an id decides.
     refused: set[str] = set()
     for change, ident in added:
-        if rules.before(change.commit).is_facilitator(change.commit.author.email):
+        if _by_facilitator(rules.before(change.commit), change.commit):
             refused.discard(ident)
             continue
         refused.add(ident)
@@ -346,7 +391,14 @@ def audit(
         )
     findings = _distinct(findings)
     findings.sort(key=lambda f: (f.date, f.commit, f.path, f.rule, f.message))
-    counted = {a.id: a for a in accepted if a.id not in refused}
+    # Not committed yet: counts for whoever runs the audit, if a facilitator wrote it.
+    pending = {ident for ident in {a.id for a in accepted} if ident not in committed}
+    now = rules.now()
+    counted = {
+        a.id: a
+        for a in accepted
+        if a.id not in refused and (a.id not in pending or now.is_facilitator(a.accepted_by))
+    }
     if since is None:
         seen = {f.id for f in findings}
         warnings.extend(
@@ -360,6 +412,7 @@ def audit(
         len(found.commits),
         [(f, counted[f.id]) for f in findings if f.id in counted],
         {ident for ident in counted if ident not in committed},
+        now,
     )
 
 
@@ -391,6 +444,24 @@ def _file_findings(group: Group, change: Change, unchecked: set[str]) -> Iterato
     moved = _moved_away(change)
     if moved is not None:
         yield _finding("moved-away", change, moved, path=change.old_path)
+    if change.path in (CONFIG, ACCEPTED):
+        # The rules and the acceptances: whoever commits them answers for them too.
+        commit = change.commit
+        author, committer = commit.author.email.lower(), commit.committer.email.lower()
+        trusted = {t.lower() for t in group.trusted_committers}
+        if (
+            committer != author
+            and not group.is_facilitator(committer)
+            and committer not in trusted
+            and group.is_facilitator(author)
+        ):
+            yield _finding(
+                "committed-by-other",
+                change,
+                f"{change.path} changed: authored as {commit.author}, a facilitator, "
+                f"committed by {commit.committer}, who is neither a facilitator nor a "
+                "trusted committer",
+            )
 
 
 def _identity(
@@ -452,35 +523,104 @@ def _backdated(found: History, recent: Any) -> Iterator[AuditFinding]:
 
 class _Configs:
     """Every version of mastermind.yaml in history, parsed, and which was in force
-    before each commit."""
+    before each commit.
+
+    Only commits that write the file at its own path count: a file renamed into place
+    brings its content as a change made by that commit, never its own earlier history.
+    A version that is not valid (the checker rejects it) sets no rules: the last valid
+    one stays in force, and the changes it carried are charged to its author when the
+    next valid version comes. Facilitators are those of the first version and those
+    added by a facilitator: a member who makes themselves one (a finding) gains no
+    facilitator's rights, whatever the file says."""
 
     def __init__(self, current: Group, found: History, reader: git_history.BlobReader) -> None:
         self.current = current
         self.order = {c.id: i for i, c in enumerate(found.commits)}
-        lineage = found.file(CONFIG)
-        changes = lineage.changes if lineage is not None else []
+        changes = sorted(
+            (
+                change
+                for lineage in found.lineages()
+                for change in lineage.changes
+                if change.path == CONFIG and change.commit.id in self.order
+            ),
+            key=lambda change: self.order[change.commit.id],
+        )
         texts = reader.read(c.new_blob for c in changes if c.new_blob)
+        # Every step, valid or not (None), and the valid versions with the facilitators
+        # the group itself made (the rules in force: ``before``).
+        self.steps: list[tuple[Change, Group | None]] = [
+            (change, _config(texts.get(change.new_blob or "")) if change.new_blob else None)
+            for change in changes
+        ]
         self.versions: list[tuple[int, Group, Change]] = []
-        for change in changes:
-            parsed = _config(texts.get(change.new_blob or ""))
-            if parsed is not None and change.commit.id in self.order:
-                self.versions.append((self.order[change.commit.id], parsed, change))
-        self.versions.sort(key=lambda v: v[0])
+        self.raw: list[Group] = []
+        self._findings: list[AuditFinding] = []
+        self._walk()
         self.starts = [v[0] for v in self.versions]
 
+    def _walk(self) -> None:
+        legit: set[str] | None = None
+        last: Group | None = None  # the last valid version, as written
+        gap: list[Change] = []  # commits since it: invalid versions, deletions
+        for change, parsed in self.steps:
+            gap.append(change)
+            if parsed is None:
+                continue
+            if last is None or legit is None:
+                legit = {f.lower() for f in parsed.facilitators}
+            else:
+                in_force = dataclasses.replace(last, facilitators=sorted(legit))
+                by_facilitators = all(_by_facilitator(in_force, c.commit) for c in gap)
+                self._findings.extend(_config_findings(in_force, last, parsed, gap))
+                listed = {f.lower() for f in parsed.facilitators}
+                if by_facilitators:
+                    legit = listed
+                elif not legit:
+                    # A group without facilitators has nobody to ask: whom its members
+                    # name counts, except someone naming themselves.
+                    legit = listed - {c.commit.author.email.lower() for c in gap}
+                else:
+                    legit &= listed
+            last = parsed
+            gap = []
+            self.raw.append(parsed)
+            self.versions.append(
+                (
+                    self.order[change.commit.id],
+                    dataclasses.replace(parsed, facilitators=sorted(legit)),
+                    change,
+                )
+            )
+
     def before(self, commit: Commit) -> Group:
-        """The config in force before ``commit``: its last version made by an earlier
-        commit (the first version, for commits before there was one)."""
+        """The config in force before ``commit``: its last valid version made by an
+        earlier commit (the first version, for commits before there was one), with the
+        facilitators the group made."""
         if not self.versions:
             return self.current
         at = bisect.bisect_left(self.starts, self.order.get(commit.id, len(self.order)))
         return self.versions[max(at - 1, 0)][1]
 
-    def findings(self) -> Iterator[AuditFinding]:
-        for i in range(1, len(self.versions)):
-            _, after, change = self.versions[i]
-            before = self.versions[i - 1][1]
-            yield from _config_findings(before, after, change)
+    def now(self) -> Group:
+        """The rules in force after the last commit (for what is not committed yet)."""
+        return self.versions[-1][1] if self.versions else self.current
+
+    def findings(self) -> list[AuditFinding]:
+        return self._findings
+
+
+def _by_facilitator(in_force: Group, commit: Commit) -> bool:
+    """Whether ``commit`` was authored and committed by facilitators (or committed by a
+    trusted committer for a facilitator author)."""
+    author, committer = commit.author.email.lower(), commit.committer.email.lower()
+    if not in_force.is_facilitator(author):
+        return False
+    trusted = {t.lower() for t in in_force.trusted_committers}
+    return committer == author or in_force.is_facilitator(committer) or committer in trusted
+
+
+# Numbers beyond these are no rules the tool can compute with: such a version is invalid.
+_MAX_GRACE_HOURS = 1_000_000  # 114 years: beyond it, dates overflow
 
 
 def _config(data: bytes | None) -> Group | None:
@@ -492,77 +632,111 @@ def _config(data: bytes | None) -> Group | None:
         doc = parse_yaml(text, Path(CONFIG))
         if any(f.severity == "error" for f in schema.validate(doc, "config")):
             return None
-        return group_from(doc)
-    except (InputError, KeyError, TypeError, ValueError):
+        group = group_from(doc)
+    except (InputError, KeyError, TypeError, ValueError, OverflowError):
         return None
+    if not schedule.valid_timezone(group.timezone):
+        return None
+    if not 0 <= group.commitment_grace_hours <= _MAX_GRACE_HOURS:
+        return None
+    return group
 
 
-def _config_findings(before: Group, after: Group, change: Change) -> Iterator[AuditFinding]:
-    """What a change to mastermind.yaml did to the rules, judged by the rules before it:
+def _config_findings(
+    in_force: Group, before: Group, after: Group, gap: list[Change]
+) -> Iterator[AuditFinding]:
+    """What a change to mastermind.yaml did to the rules (``before``, as written, to
+    ``after``), made by the commits in ``gap`` (the last one wrote ``after``; earlier
+    ones wrote versions that were not valid, or deleted the file), judged by the rules
+    ``in_force`` before them:
 
-    - ``self-facilitator``: the committing author's email added to ``facilitators``,
-      whoever they are;
+    - ``self-facilitator``: an author's email added to ``facilitators``, whoever they
+      are;
     - ``excused-late``: an ``excused`` entry added after its meeting started, whoever
       added it (an absence is excused beforehand);
     - ``membership-backdated``: ``left`` set or moved earlier, or ``joined`` moved
-      later, so that meetings held before the change no longer count, whoever did it;
-    - ``config-changed``: any change to the rules (facilitators, members' emails,
-      joined and left, ``commitment_grace_hours``, ``require_signed``, ``excused``,
-      ``trusted_committers``) by someone who was not a facilitator; in a group without
-      facilitators, only the changes that give someone more leeway: grace hours raised,
-      signing switched off, emails added to another member, trusted committers added.
+      later (or the member removed), so that meetings held before the change no longer
+      count, whoever did it;
+    - ``config-changed``: any change to the rules (facilitators, members and their
+      emails, joined and left, the schedule, ``commitment_grace_hours``,
+      ``require_signed``, ``excused``, ``trusted_committers``) by someone who was not a
+      facilitator (author or committer); in a group without facilitators, only the
+      changes that give someone more leeway: grace hours raised, signing switched off,
+      emails added to a member, trusted committers added, a member removed, the
+      schedule of meetings already held changed.
+
+    A finding is charged to the first commit in ``gap`` that was not a facilitator's
+    (or the last one).
     """
-    commit = change.commit
-    email = commit.author.email.lower()
-    when = commit.committed
-    was_facilitator = before.is_facilitator(email)
-    if email in {f.lower() for f in after.facilitators} - {f.lower() for f in before.facilitators}:
+    blamed = next((c for c in gap if not _by_facilitator(in_force, c.commit)), gap[-1])
+    commit = blamed.commit
+    when = gap[-1].commit.committed
+    authors = {c.commit.author.email.lower() for c in gap}
+    added = {f.lower() for f in after.facilitators} - {f.lower() for f in before.facilitators}
+    for email in sorted(authors & added):
+        self_made = next(c for c in gap if c.commit.author.email.lower() == email)
         yield _finding(
             "self-facilitator",
-            change,
-            f"{commit.author} made themselves a facilitator (a facilitator may edit "
-            "anyone's files)",
+            self_made,
+            f"{self_made.commit.author} made themselves a facilitator (a facilitator may "
+            "edit anyone's files and accept findings): it gives them no such right",
+            subject=email,
         )
     earlier = set(before.excused)
     for excuse in after.excused:
         if excuse not in earlier and schedule.start(after, excuse.meeting) < when:
             yield _finding(
                 "excused-late",
-                change,
+                blamed,
                 f"{excuse.member} excused from the meeting of {excuse.meeting} after it had "
                 "started",
                 subject=f"{excuse.member} {excuse.meeting}",
             )
-    held = schedule.meetings(before, until=schedule.local_date(before, when))
-    held = [d for d in held if schedule.start(before, d) < when]
-    for member in after.members:
-        old = before.member(member.id)
-        if old is None:
-            continue
-        lost = [d for d in held if old.active_on(d) and not member.active_on(d)]
+    held = _held(before, when)
+    for old in before.members:
+        member = after.member(old.id)
+        lost = [d for d in held if old.active_on(d) and (member is None or not member.active_on(d))]
         if lost:
             shown = ", ".join(str(d) for d in lost[:3]) + (" ..." if len(lost) > 3 else "")
+            how = (
+                "removed from the members"
+                if member is None
+                else f"joined/left changed (joined {old.joined} -> {member.joined}, "
+                f"left {old.left} -> {member.left})"
+            )
             yield _finding(
                 "membership-backdated",
-                change,
-                f"{member.id}'s joined/left changed (joined {old.joined} -> {member.joined}, "
-                f"left {old.left} -> {member.left}): {len(lost)} meeting(s) already held no "
-                f"longer count for them ({shown})",
-                subject=member.id,
+                blamed,
+                f"{old.id} {how}: {len(lost)} meeting(s) already held no longer count for "
+                f"them ({shown})",
+                subject=old.id,
             )
-    if was_facilitator:
+    if all(_by_facilitator(in_force, c.commit) for c in gap):
         return
-    changed = _rule_changes(before, after, loose=not before.facilitators)
+    changed = _rule_changes(before, after, when, loose=not in_force.facilitators)
+    if any(c.new_blob is None for c in gap):
+        changed.insert(0, f"{CONFIG} deleted and written again")
+    if len(gap) > 1:
+        changed.append(f"through {len(gap) - 1} version(s) the checker rejects")
     if changed:
         yield _finding(
             "config-changed",
-            change,
-            f"the group's rules changed by {commit.author}, who was not a facilitator: "
-            + "; ".join(changed),
+            blamed,
+            f"the group's rules changed by {commit.author} (committed by {commit.committer}), "
+            "who was not a facilitator: " + "; ".join(changed),
         )
 
 
-def _rule_changes(before: Group, after: Group, *, loose: bool) -> list[str]:
+def _held(group: Group, when: dt.datetime) -> list[dt.date]:
+    """The meetings of ``group``'s schedule that had started at ``when``."""
+    try:
+        days = schedule.meetings(group, until=schedule.local_date(group, when))
+    except (OverflowError, ValueError):
+        return []
+    return [d for d in days if schedule.start(group, d) < when]
+
+
+def _rule_changes(before: Group, after: Group, when: dt.datetime, *, loose: bool) -> list[str]:
     """The rule changes between two configs; with ``loose`` (no facilitators), only
     those that give someone more leeway."""
     said = []
@@ -593,8 +767,22 @@ def _rule_changes(before: Group, after: Group, *, loose: bool) -> list[str]:
             said.append(f"{member.id}'s emails {old_member.emails} -> {member.emails}")
         if not loose and (member.joined, member.left) != (old_member.joined, old_member.left):
             said.append(f"{member.id}'s joined/left changed")
+    for old_member in before.members:
+        if after.member(old_member.id) is None:
+            said.append(f"member {old_member.id} removed")
     if not loose and set(after.excused) != set(before.excused):
         said.append("excused changed")
+    keys = ("cadence", "first_meeting", "time", "timezone", "skip", "extra")
+    moved = [k for k in keys if getattr(before, k) != getattr(after, k)]
+    if moved:
+        # Deadlines and "after the meeting" are measured from the schedule: changing the
+        # meetings already held moves them for the past.
+        past = [(d, schedule.start(before, d)) for d in _held(before, when)]
+        now = [(d, schedule.start(after, d)) for d in _held(after, when)]
+        if not loose:
+            said.append("the schedule (" + ", ".join(moved) + ")")
+        elif past != now:
+            said.append("the schedule of meetings already held (" + ", ".join(moved) + ")")
     return said
 
 

@@ -1312,7 +1312,7 @@ def seal_command(
     if check:
         if meeting is not None or sign or force:
             raise UsageError("--verify checks every seal: it takes no --meeting, --sign, --force")
-        checks = meeting_seal.verify(repo.root)
+        checks = meeting_seal.verify(repo.root, facilitators=repo.group.facilitators)
         for one in checks:
             _echo(ctx, one.line())
         if not checks:

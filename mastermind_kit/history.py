@@ -541,7 +541,7 @@ def start(
     # The same commit read before: its history cannot have changed (a shallow clone's
     # boundary, grafts and replace refs, which rewrite what a commit's past looks like,
     # are never cached).
-    replaced = (root / lines[5]).exists() or _packed_replace_refs(root / lines[5])
+    replaced = _loose_replace_refs(root / lines[5]) or _packed_replace_refs(root / lines[5])
     history.rewritten = (root / lines[4]).exists() or (
         replaced and not os.environ.get("GIT_NO_REPLACE_OBJECTS")
     )
@@ -605,6 +605,14 @@ def start(
     pending.output, pending.errors = output, errors
     pending.prefix, pending.boundary = prefix, boundary
     return pending
+
+
+def _loose_replace_refs(replace_folder: Path) -> bool:
+    """True when refs/replace holds a ref (a file), not just empty folders that
+    ``git replace -d`` leaves behind."""
+    if not replace_folder.is_dir():
+        return replace_folder.exists()
+    return any(path.is_file() for path in replace_folder.rglob("*"))
 
 
 def _packed_replace_refs(replace_folder: Path) -> bool:

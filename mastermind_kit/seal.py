@@ -32,7 +32,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
@@ -520,7 +520,7 @@ def _changes(sealed: list[SealedItem], now: list[SealedItem]) -> list[SealChange
     return found
 
 
-def _checks(root: Path, reader: BlobReader) -> list[SealCheck]:
+def _checks(root: Path, reader: BlobReader, facilitators: Collection[str]) -> list[SealCheck]:
     tags = history.seal_tags(root)
     if not tags:
         return []
@@ -529,15 +529,25 @@ def _checks(root: Path, reader: BlobReader) -> list[SealCheck]:
     seals = [_read_seal(tag, raw.get(tag.object)) for tag in tags]
     verified = history.verified_tags(root, [s.ref.object for s in seals if s.signed])
     head_items: dict[dt.date, list[SealedItem]] = {}
-    return [_check(seal, reader, merged, verified, head_items) for seal in seals]
+    checks = [_check(seal, reader, merged, verified, head_items) for seal in seals]
+    allowed = {f.lower() for f in facilitators}
+    for check in checks:
+        tagger = check.seal.tagger
+        if allowed and (tagger is None or tagger.email.lower() not in allowed):
+            # A member could seal again after softening their own commitment (and push
+            # the tag with --force): only a facilitator's seal records the meeting.
+            who = f"{tagger.name} <{tagger.email}>" if tagger else "someone unknown"
+            check.problems.append(f"sealed by {who}, who is not a facilitator")
+    return checks
 
 
-def verify(root: Path) -> list[SealCheck]:
-    """Every seal in the repo at ``root``, checked (none in a repo without commits)."""
+def verify(root: Path, *, facilitators: Collection[str] = ()) -> list[SealCheck]:
+    """Every seal in the repo at ``root``, checked (none in a repo without commits). With
+    ``facilitators`` (the group's), a seal tagged by anyone else is broken."""
     if history.head_commit(root) is None:
         return []
     with BlobReader(root) as reader:
-        return _checks(root, reader)
+        return _checks(root, reader, facilitators)
 
 
 # -- for the audit -----------------------------------------------------------------------------
@@ -556,7 +566,9 @@ class SealFinding(NamedTuple):
     subject: str = ""  # what in the commit and file it is about (stable across rewordings)
 
 
-def audit_findings(found: History, reader: BlobReader) -> list[SealFinding]:
+def audit_findings(
+    found: History, reader: BlobReader, *, facilitators: Collection[str] = ()
+) -> list[SealFinding]:
     """What the seals say for the audit of ``found`` (history read at HEAD):
 
     - ``seal-broken``: a seal whose commit left HEAD's history, whose record no longer
@@ -575,8 +587,13 @@ def audit_findings(found: History, reader: BlobReader) -> list[SealFinding]:
     findings: list[SealFinding] = []
     lineages: dict[str, FileHistory] = {}
     for lineage in found.lineages():
-        lineages.setdefault(lineage.path, lineage)  # a current file before a deleted one
-    for check in _checks(found.root, reader):
+        # by every path the file had (a note moved away keeps its lineage), a current
+        # file before a deleted one
+        for step in lineage.changes:
+            lineages.setdefault(step.path, lineage)
+            if step.old_path:
+                lineages.setdefault(step.old_path, lineage)
+    for check in _checks(found.root, reader, facilitators):
         seal, name = check.seal, check.seal.ref.name
         if check.problems:
             tagger = seal.tagger or Tagger("(unknown)", "", found.commits[0].committed)
@@ -597,8 +614,22 @@ def audit_findings(found: History, reader: BlobReader) -> list[SealFinding]:
         for change in check.changes:
             path = _note_path(seal.meeting, change.item.member)
             commit = _culprit(lineages.get(path), change, reader)
+            subject = f"{name} {change.item.kind} {change.item.id} {change.name or 'removed'}"
             if commit is None:
-                commit = found.commits[-1]
+                # No history of that note to blame: named by the seal, nobody accused.
+                findings.append(
+                    SealFinding(
+                        "sealed-changed",
+                        seal.ref.commit or seal.ref.object,
+                        "(unknown)",
+                        "",
+                        found.commits[-1].committed,
+                        path,
+                        _said(change, name) + "; the commit that did it is not in sight",
+                        subject,
+                    )
+                )
+                continue
             findings.append(
                 SealFinding(
                     "sealed-changed",
@@ -608,7 +639,7 @@ def audit_findings(found: History, reader: BlobReader) -> list[SealFinding]:
                     commit.committed,
                     path,
                     _said(change, name),
-                    f"{name} {change.item.kind} {change.item.id} {change.name or 'removed'}",
+                    subject,
                 )
             )
     return findings

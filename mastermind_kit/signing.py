@@ -124,10 +124,17 @@ class Keyring:
         listed = [k for m in members for k in self.keys.get(m.id, [])]
         if any(k.signed(key, primary) for k in listed):
             return None
+        shown = f" ({key})" if key else ""
+        owners = [
+            m.id
+            for m in group.members
+            if m not in members and any(k.signed(key, primary) for k in self.keys.get(m.id, []))
+        ]
+        if owners:  # a member's own key, used for a commit made in someone else's name
+            return f"signed with {'/'.join(owners)}'s key{shown}, not the author's ({email})"
         if not members or (not listed and group.is_facilitator(wanted)):
             return None  # nobody's key to compare with: a good signature is all there is
         whose = "/".join(m.id for m in members)
-        shown = f" ({key})" if key else ""
         if not listed:
             return (
                 f"signed with a key{shown} that is not {whose}'s: {whose}'s profile lists "
@@ -163,7 +170,8 @@ def keyring(repo: GroupRepo) -> Keyring:
 def write(path: Path, text: str, *, shown: str) -> None:
     """Save an allowed-signers file at ``path`` atomically, never through a symlink (a
     link could lead the write anywhere) and never over anything but a file."""
-    from mastermind_kit.fsutil import atomic_write, os_reason
+    from mastermind_kit.errors import FileSystemError
+    from mastermind_kit.fsutil import atomic_write
 
     if path.is_symlink():
         raise UsageError(f"{shown} is a symlink; nothing was written")
@@ -172,4 +180,4 @@ def write(path: Path, text: str, *, shown: str) -> None:
     try:
         atomic_write(path, text)
     except OSError as error:
-        raise UsageError(f"cannot write {shown}: {os_reason(error)}; nothing was written") from None
+        raise FileSystemError(error, doing="write", path=shown, nothing_written=True) from None

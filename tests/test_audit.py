@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from test_ledger import ALICE, BOB, c, note_text, r
 
 from conftest import build_tree, commit, git
@@ -117,11 +118,7 @@ def test_report_status_changed_after_the_next_meeting(git_group: Path, run_main)
 
 
 def test_files_changed_by_someone_else(git_group: Path, run_main) -> None:
-    config = git_group / "mastermind.yaml"
-    config.write_text(
-        config.read_text().replace("agreement:", "facilitators: [FIONA@example.org]\nagreement:")
-    )
-    commit(git_group, "facilitator", when="2026-11-21T10:00:00+01:00", author=FIONA)
+    _amend_start(git_group, "agreement:", "facilitators: [FIONA@example.org]\nagreement:")
     build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})
     commit(git_group, "alice", when="2026-11-30T10:00:00+01:00", author=ALICE)
     build_tree(git_group, {NOTE: note_text("alice", "2026-12-01", walk_away="fixed by fiona")})
@@ -247,6 +244,7 @@ def test_audit_sees_a_report_added_long_after_the_next_meeting(git_group: Path, 
     assert 'report on 2026-12-01/alice/1 added (status "done")' in out
 
 
+@pytest.mark.catalogue
 def test_a_shallow_clone_is_refused_rather_than_accusing(
     git_group: Path, run_main, tmp_path: Path
 ) -> None:
@@ -372,7 +370,7 @@ def test_a_borrowed_email_widened_grace_and_signing_switched_off_are_found(
     _config_commit(
         git_group,
         "agreement:",
-        "commitment_grace_hours: 100000\nagreement:",
+        "commitment_grace_hours: 5000\nagreement:",
         "2026-12-03T10:00:00+01:00",
         MALLORY,
     )
@@ -387,7 +385,7 @@ def test_a_borrowed_email_widened_grace_and_signing_switched_off_are_found(
     messages = [m for rule, m in _rules(run_main, git_group) if rule == "config-changed"]
 
     assert any("alice's emails" in m and "bob.alt@example.org" in m for m in messages)
-    assert any("commitment_grace_hours 48 -> 100000" in m for m in messages)
+    assert any("commitment_grace_hours 48 -> 5000" in m for m in messages)
     assert any("require_signed true -> false" in m for m in messages)
     # The commits made while signing was required are still checked, though it is off now.
     assert any(rule == "unsigned" for rule, _ in _rules(run_main, git_group))
@@ -401,7 +399,7 @@ def test_findings_made_before_a_config_change_survive_it(git_group: Path, run_ma
     _config_commit(
         git_group,
         "agreement:",
-        "commitment_grace_hours: 100000\nagreement:",
+        "commitment_grace_hours: 5000\nagreement:",
         "2026-12-12T10:00:00+01:00",
         MALLORY,
     )
@@ -506,3 +504,171 @@ def test_a_commit_dated_before_its_parent_is_found(git_group: Path, run_main) ->
 
     assert [rule for rule, _ in found] == ["backdated-commit"]
     assert "before its parent" in found[0][1]
+
+
+# -- the second review: ways around the rules in force, each now a finding ------------------
+
+TOBIAS = ("Bob Example", "bob@example.org")
+
+
+def test_a_config_renamed_into_place_brings_no_history_of_its_own(
+    git_group: Path, run_main
+) -> None:
+    _with_facilitator(git_group)
+    _softened_by_bob(git_group)
+    before = {rule for rule, _ in _rules(run_main, git_group)}
+    config = git_group / "mastermind.yaml"
+    original = config.read_text()
+    # bob writes a config of his own under another name, then swaps it into place
+    (git_group / ".cfg.yaml").write_text(
+        original.replace("facilitators: [fiona@example.org]", "facilitators: [bob@example.org]")
+    )
+    commit(git_group, "notes", when="2026-12-12T10:00:00+01:00", author=TOBIAS)
+    git(git_group, "rm", "-q", "mastermind.yaml")
+    commit(git_group, "rm", when="2026-12-12T10:01:00+01:00", author=TOBIAS)
+    git(git_group, "mv", ".cfg.yaml", "mastermind.yaml")
+    commit(git_group, "mv", when="2026-12-12T10:02:00+01:00", author=TOBIAS)
+    config.write_text(original)
+    commit(git_group, "back", when="2026-12-12T10:03:00+01:00", author=TOBIAS)
+
+    found = _rules(run_main, git_group)
+
+    rules = {rule for rule, _ in found}
+    assert before <= rules  # his earlier findings stand
+    assert {"self-facilitator", "config-changed"} <= rules
+
+
+def test_a_self_made_facilitator_cannot_accept_findings(git_group: Path, run_main) -> None:
+    _with_facilitator(git_group)
+    _softened_by_bob(git_group)
+    _config_commit(
+        git_group,
+        "facilitators: [fiona@example.org]",
+        "facilitators: [fiona@example.org, bob@example.org]",
+        "2026-12-12T10:00:00+01:00",
+        TOBIAS,
+    )
+    git(git_group, "config", "user.email", "bob@example.org")
+    code, out, _ = audit(run_main, git_group, "--format", "json")
+    finding = next(f for f in json.loads(out)["findings"] if f["rule"] == "commitment-changed")
+
+    code, _, err = audit(run_main, git_group, "--accept", finding["id"], "--reason", "mine")
+
+    assert code == 2 and "may not accept findings" in err
+
+
+def test_moving_the_meetings_already_held_is_a_rule_change(git_group: Path, run_main) -> None:
+    build_tree(git_group, {NOTE: alice_note()})
+    commit(git_group, "commitments", when="2026-12-01T21:00:00+01:00", author=ALICE)
+    _config_commit(
+        git_group,
+        'time: "18:00"',
+        'time: "23:59"\nskip: [2026-12-01]',
+        "2026-12-10T10:00:00+01:00",
+        TOBIAS,
+    )
+
+    messages = [m for rule, m in _rules(run_main, git_group) if rule == "config-changed"]
+
+    assert messages and "the schedule of meetings already held" in messages[0]
+
+
+def test_a_change_carried_by_a_broken_version_is_charged_to_its_author(
+    git_group: Path, run_main
+) -> None:
+    _with_facilitator(git_group)
+    _config_commit(
+        git_group,
+        "agreement:",
+        "commitment_grace_hours: 5000\ncadence: bi-weekly\nagreement:",
+        "2026-12-10T10:00:00+01:00",
+        TOBIAS,
+    )
+    _config_commit(git_group, "cadence: bi-weekly\n", "", "2026-12-10T11:00:00+01:00", FIONA)
+
+    found = [(rule, m) for rule, m in _rules(run_main, git_group) if rule == "config-changed"]
+
+    assert len(found) == 1
+    assert "commitment_grace_hours 48 -> 5000" in found[0][1]
+    assert "Bob Example" in found[0][1] and "checker rejects" in found[0][1]
+
+
+def test_the_rules_committed_for_a_facilitator_by_someone_else(git_group: Path, run_main) -> None:
+    _with_facilitator(git_group)
+    config = git_group / "mastermind.yaml"
+    config.write_text(
+        config.read_text().replace("agreement:", "commitment_grace_hours: 72\nagreement:")
+    )
+    env = {
+        "GIT_AUTHOR_NAME": FIONA[0],
+        "GIT_AUTHOR_EMAIL": FIONA[1],
+        "GIT_COMMITTER_NAME": TOBIAS[0],
+        "GIT_COMMITTER_EMAIL": TOBIAS[1],
+        "GIT_AUTHOR_DATE": "2026-12-10T10:00:00+01:00",
+        "GIT_COMMITTER_DATE": "2026-12-10T10:00:00+01:00",
+    }
+    git(git_group, "commit", "-qam", "grace", env=env)
+
+    rules = {rule for rule, _ in _rules(run_main, git_group)}
+
+    assert {"committed-by-other", "config-changed"} <= rules
+
+
+def test_an_old_config_nothing_can_compute_with_neither_crashes_nor_blocks(
+    git_group: Path, run_main
+) -> None:
+    _config_commit(
+        git_group,
+        "timezone: Europe/Berlin",
+        "timezone: Mars/Olympus",
+        "2026-12-10T10:00:00+01:00",
+        TOBIAS,
+    )
+    _config_commit(
+        git_group,
+        "timezone: Mars/Olympus",
+        "timezone: Europe/Berlin",
+        "2026-12-10T11:00:00+01:00",
+        TOBIAS,
+    )
+    code, out, err = audit(run_main, git_group)
+    assert code in (0, 1), err
+    assert "Traceback" not in out + err
+
+
+def test_removing_a_member_is_a_rule_change(git_group: Path, run_main) -> None:
+    _with_facilitator(git_group)
+    config = git_group / "mastermind.yaml"
+    text = config.read_text()
+    start = text.index("  - id: bob")
+    config.write_text(text[:start] + text[text.index("agreement:") :])
+    (git_group / "members" / "bob.md").unlink()
+    commit(git_group, "bye bob", when="2026-12-20T10:00:00+01:00", author=ALICE)
+
+    messages = [m for rule, m in _rules(run_main, git_group)]
+
+    assert any("member bob removed" in m for m in messages)
+    assert any("bob removed from the members" in m for m in messages)
+
+
+def test_a_group_moved_into_a_folder_is_refused_not_cleared(git_group: Path, run_main) -> None:
+    build_tree(git_group, {NOTE: alice_note()})
+    commit(git_group, "commitments", when="2026-12-01T21:00:00+01:00", author=ALICE)
+    (git_group / "grp").mkdir()
+    for name in ("mastermind.yaml", "members", "meetings"):
+        git(git_group, "mv", name, f"grp/{name}")
+    commit(git_group, "move", when="2026-12-20T10:00:00+01:00", author=FIONA)
+
+    code, _, err = audit(run_main, git_group / "grp")
+
+    assert code == 2
+    assert "history before it" in err and "--since 2026-12-20" in err
+    # from the move on, the audit runs (and says who moved the notes in)
+    assert audit(run_main, git_group / "grp", "--since", "2026-12-20")[0] in (0, 1)
+
+
+def test_an_empty_replace_folder_left_by_git_replace_d_is_no_reason_to_refuse(
+    git_group: Path, run_main
+) -> None:
+    (git_group / ".git" / "refs" / "replace").mkdir(parents=True, exist_ok=True)
+    assert audit(run_main, git_group)[0] == 0
