@@ -107,6 +107,8 @@ LIMITS = (
     "Git's dates and identities are claims: anyone can commit as anyone, at any date. "
     "The audit reports what history claims and where the claims contradict each other "
     "(a commit dated before its parent; authored as one member, committed by another). "
+    "A commit on a side branch is judged at the date it claims, however late it is "
+    "merged; a facilitator's seal still catches any change to what it sealed. "
     "Only signed commits (require_signed: true, with the members' keys) tie a change "
     "to a person.",
     "A member with push rights can rewrite history: amend, rebase and force-push. The "
