@@ -114,8 +114,8 @@ def test_a_commit_counts_only_with_a_key_of_the_authors_own_profile(
     assert code == 1
     assert [(f["rule"], f["commit"]) for f in findings] == [("unsigned", sha)]
     assert findings[0]["message"] == (
-        f"commit signed with a key ({bob_key.ident}) that is not alice's (not in their "
-        "signing_keys); the group required signed commits then"
+        f"commit signed with bob's key ({bob_key.ident}), not the author's "
+        "(alice@example.org); the group required signed commits then"
     )
     # Git itself finds the same signature good: it says nothing about whose it is.
     signers = signed_group.parent / "allowed_signers"
@@ -151,17 +151,22 @@ def test_a_key_in_no_profile_and_a_member_without_keys(
     )
     code, findings = audit_json(run_main, signed_group)
     messages = [f["message"] for f in findings]
-    assert any("that is not bob's: bob's profile lists no signing_keys" in m for m in messages)
+    assert any("signed with alice's key" in m and "(bob@example.org)" in m for m in messages)
 
 
-def test_a_facilitator_without_a_profile_needs_only_a_good_signature(
+def test_a_members_key_in_a_facilitators_name_does_not_count(
     signed_group: Path, keys: dict[str, Path], run_main
 ) -> None:
+    """fiona has no profile, so no key of her own to compare with; a key that is bob's
+    proves only that bob signed, not fiona."""
     build_tree(signed_group, {NOTE: note_text("alice", "2026-12-01")})
     signed_commit(
         signed_group, "for alice", when="2026-11-30T10:00:00+01:00", author=FIONA, key=keys["bob"]
     )
-    assert audit_json(run_main, signed_group) == (0, [])
+    code, findings = audit_json(run_main, signed_group)
+    assert code == 1
+    assert "signed with bob's key" in findings[0]["message"]
+    assert "not the author's (fiona@example.org)" in findings[0]["message"]
 
 
 def test_allowed_signers_lists_every_email_of_each_members_ssh_keys(
@@ -254,5 +259,7 @@ def test_commits_made_while_signing_was_required_are_judged_after_it_is_off(
     )
     code, findings = audit_json(run_main, signed_group)
     assert code == 1
-    assert [(f["rule"], f["commit"]) for f in findings] == [("unsigned", sha)]
-    assert "that is not alice's (not in their signing_keys)" in findings[0]["message"]
+    # both were made while signing was required; fiona's was signed with alice's key
+    assert [(f["rule"], f["commit"]) for f in findings][0] == ("unsigned", sha)
+    assert "signed with bob's key" in findings[0]["message"]
+    assert "signed with alice's key" in findings[1]["message"]
