@@ -285,29 +285,29 @@ def _scale(parts: list[int], total: int) -> list[int]:
 
 def markdown_body(agenda: Agenda, *, group_root: Path | None = None) -> str:
     """The agenda's Markdown (no front matter), from ``agenda.md.j2``."""
-    from mastermind_kit.render import render
+    from mastermind_kit.render import markdown_inline as md
+    from mastermind_kit.render import render, visible
 
-    def one_line(text: str | None) -> str:
-        return " ".join((text or "").split())
-
-    names = {m.id: m.name for m in agenda.group.members}
+    # Every text a member wrote (names too) on one line with its markup escaped: a name
+    # holding "|" or a newline forges no table row and no heading.
+    names = {m.id: md(m.name) for m in agenda.group.members}
     context: dict[str, Any] = {
-        "group": agenda.group.name,
+        "group": md(agenda.group.name),
         "meeting": agenda.meeting.isoformat(),
         "start": agenda.start.strftime("%a %Y-%m-%d %H:%M %Z"),
         "duration_minutes": agenda.group.duration_minutes,
         "hot_seat_minutes": agenda.group.hot_seat_minutes,
         "prepared": [names[m] + f" ({m})" for m in agenda.prepared],
         "not_prepared": [names[m] + f" ({m})" for m in agenda.not_prepared],
-        "excused": [f"{m.name} ({m.id})" for m in agenda.excused],
+        "excused": [f"{md(m.name)} ({m.id})" for m in agenda.excused],
         "boxes": [
-            {"start": b.start.strftime("%H:%M"), "minutes": b.minutes, "title": b.title}
+            {"start": b.start.strftime("%H:%M"), "minutes": b.minutes, "title": md(b.title)}
             for b in agenda.boxes
         ],
         "order": [
             {
                 "id": s.id,
-                "name": s.member.name,
+                "name": md(s.member.name),
                 "requested": s.requested,
                 "seated": i < agenda.slots,
                 "last": s.last_hot_seat.isoformat() if s.last_hot_seat else None,
@@ -318,16 +318,17 @@ def markdown_body(agenda: Agenda, *, group_root: Path | None = None) -> str:
         "members": [
             {
                 "id": s.id,
-                "name": s.member.name,
+                "name": md(s.member.name),
                 "prepared": s.note is not None,
                 "requested": s.requested,
-                "walk_away": one_line(s.note.walk_away) if s.note else "",
-                "questions": [one_line(q) for q in s.note.questions] if s.note else [],
+                "walk_away": md(s.note.walk_away) if s.note else "",
+                "questions": [md(q) for q in s.note.questions] if s.note else [],
             }
             for s in agenda.order
         ],
     }
-    return render(TEMPLATE, context, group_root=group_root)
+    # A group's own template is the group's text too: nothing in it drives a terminal.
+    return visible(render(TEMPLATE, context, group_root=group_root))
 
 
 def document(agenda: Agenda, body: str) -> str:

@@ -22,7 +22,9 @@ from pathlib import Path
 
 from mastermind_kit.errors import UsageError
 from mastermind_kit.findings import ERROR, WARNING, Finding
+from mastermind_kit.load import Document, JSONPath
 from mastermind_kit.model import Group, is_slug, parse_date, split_commitment_id
+from mastermind_kit.render import first_unseen, visible
 from mastermind_kit.repo import (
     ACCEPTED,
     CONFIG,
@@ -32,6 +34,7 @@ from mastermind_kit.repo import (
     GroupRepo,
     bulk_reading,
     is_leftover,
+    link_target,
     place_findings,
 )
 
@@ -73,6 +76,7 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
     config = repo.config
     whole = paths is None
     targets: list[Path] = []
+    templates: list[str] = []  # given paths in templates/
     if not whole:
         assert paths is not None
         for path in paths:
@@ -83,10 +87,14 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
             if resolved.is_dir() and resolved.resolve() == repo.root:
                 whole = True
                 break
-            if repo.rel(resolved).is_absolute():
+            rel = repo.rel(resolved)
+            if rel.is_absolute():
                 raise UsageError(f"{path} is not inside the group repo {repo.root}")
-            if resolved.is_dir():
-                targets.extend(sorted(p for p in resolved.rglob("*.md") if p.is_file()))
+            if rel.parts[:1] == ("templates",):
+                templates.append(rel.as_posix())
+            elif resolved.is_dir():
+                found = resolved.rglob("*.md")  # links among them are refused when read
+                targets.extend(sorted(p for p in found if p.is_file() or p.is_symlink()))
                 if (resolved / CONFIG).is_file():
                     targets.append(resolved / CONFIG)
             else:
@@ -94,6 +102,8 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
     config_given = whole or any(repo.classify(t)[0] == "config" for t in targets)
     # A broken config is reported whatever was asked: nothing else can be judged without it.
     report.extend(config.findings if config_given or not config.ok else [])
+    if config_given and config.doc is not None:
+        _control_characters(config.doc, config.path, report)
     if not config.ok:
         return _sorted(report)
     group = repo.group
@@ -109,6 +119,13 @@ def _check_repo(repo: GroupRepo, paths: Sequence[Path] | None) -> list[Finding]:
         _check_layout(repo, group, report)
     else:
         targets += _also_affected(repo, group, targets, report)
+    if templates:
+        from mastermind_kit import sandbox
+        from mastermind_kit.render import FILTERS
+
+        for finding in sandbox.template_findings(repo.root, FILTERS):
+            if any(finding.path == t or finding.path.startswith(t + "/") for t in templates):
+                report.add(finding)
     for done, target in enumerate(targets):
         if repo.progress is not None and whole:
             repo.progress(done, len(targets))
@@ -146,7 +163,12 @@ def _check_layout(repo: GroupRepo, group: Group, report: _Report) -> None:
                 f"folder '{folder.name}' is not a meeting date (YYYY-MM-DD); ignored",
             )
             continue
-        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError:
+            entries = []  # a linked folder that cannot be listed: reported below
+        for entry in entries:
             if entry.name.endswith(".md") or is_leftover(entry.name):
                 continue
             # A note renamed away (bob.md.old) no longer counts: its commitments leave
@@ -159,6 +181,11 @@ def _check_layout(repo: GroupRepo, group: Group, report: _Report) -> None:
                 f"'{entry.name}' is not a note (<member>.md) or agenda.md: nothing reads it; "
                 "if it was a note, move it back",
             )
+    _check_links(repo, report)
+    from mastermind_kit import sandbox
+    from mastermind_kit.render import FILTERS
+
+    report.extend(sandbox.template_findings(repo.root, FILTERS))
     recaps = repo.root / RECAPS
     if recaps.is_symlink() or (recaps.exists() and not recaps.is_dir()):
         report.at(
@@ -181,6 +208,31 @@ def _check_layout(repo: GroupRepo, group: Group, report: _Report) -> None:
             )
 
 
+def _check_links(repo: GroupRepo, report: _Report) -> None:
+    """The group's folders that are symlinks: members/, meetings/ and each meeting's
+    folder (a link is never followed: the files below one are refused where they are
+    read, and nothing is written through one). Links to files are the reader's own
+    finding; recaps/ and templates/ have theirs."""
+    folders = [repo.root / MEMBERS, repo.root / MEETINGS]
+    if not os.path.islink(repo.root / MEETINGS):
+        try:
+            with os.scandir(repo.root / MEETINGS) as scan:
+                folders += [Path(e.path) for e in scan if e.is_symlink()]
+        except OSError:
+            pass  # no meetings yet
+    for folder in sorted(folders):
+        if os.path.islink(folder):
+            shown = repo.rel(folder).as_posix()
+            report.at(
+                shown,
+                1,
+                ERROR,
+                "symlink",
+                f"'{shown}' is a symlink that {link_target(folder, repo.root)}: the files "
+                "below it are neither read nor written (make it a plain folder)",
+            )
+
+
 def _check_profile(repo: GroupRepo, path: Path, ident: str, report: _Report) -> None:
     if not is_slug(ident):
         report.at(
@@ -191,13 +243,19 @@ def _check_profile(repo: GroupRepo, path: Path, ident: str, report: _Report) -> 
             f"'{ident}' is not a valid member id (file names are <id>.md)",
         )
         return
-    report.extend(repo.profile(ident)[1].findings)
+    loaded = repo.profile(ident)[1]
+    report.extend(loaded.findings)
+    if loaded.doc is not None:
+        _control_characters(loaded.doc, loaded.path, report)
 
 
 def _check_note(repo: GroupRepo, path: Path, report: _Report) -> None:
     loaded = repo.note_at(path)[1]
     report.extend(loaded.findings)
     doc = loaded.doc
+    # Only a YAML escape ("\e") or the character itself puts one in: most notes hold neither.
+    if doc is not None and ("\\" in doc.text or first_unseen(doc.text)):
+        _control_characters(doc, loaded.path, report)
     if doc is None or not loaded.shape_ok:
         return  # what it holds cannot be judged against other files
     data = doc.data
@@ -246,6 +304,56 @@ def _check_note(repo: GroupRepo, path: Path, report: _Report) -> None:
         _check_reference(
             repo, member, meeting, entry["id"], shown, doc.line(("report", i, "id")), report
         )
+
+
+# Texts a person reads as one line (in every listing): a line break in one is out of
+# place too.
+_ONE_LINE = frozenset({"name", "title", "metric", "unit"})
+
+
+def _control_characters(doc: Document, shown: Path, report: _Report) -> None:
+    """A warning for each text of a file (a value or a key of its front matter, a line
+    of its body) that holds a control character or a bidi override. Every output shows
+    them escaped, so they cannot drive a terminal; but they are there by accident, or to
+    mislead a reader (a reordered line, a hidden word)."""
+    from mastermind_kit.schema import field_name
+
+    def warn(path: JSONPath, line: int, col: int, found: str) -> None:
+        what = "a line break" if found == "\n" else "a control character"
+        report.add(
+            Finding(
+                str(shown),
+                line,
+                col,
+                WARNING,
+                "control-character",
+                f"{field_name(path) if path else 'body'}: {what} ({visible(found, line=True)}) "
+                "in the text; commands show it escaped: remove it",
+            )
+        )
+
+    def walk(value: object, path: JSONPath) -> None:
+        if isinstance(value, str):
+            found = first_unseen(value, line=bool(path) and path[-1] in _ONE_LINE)
+            if found:
+                where = doc.where.get(path) or doc.pos(path)
+                warn(path, where.line, where.col, found)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                found = first_unseen(key, line=True) if isinstance(key, str) else None
+                if found:
+                    where = doc.keys.get((*path, key)) or doc.pos(path)
+                    warn((*path, key), where.line, where.col, found)
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, (*path, i))
+
+    walk(doc.data, ())
+    for number, line in enumerate(doc.body.split("\n"), start=doc.body_line):
+        found = first_unseen(line)
+        if found:
+            warn((), number, line.index(found) + 1, found)
 
 
 def _also_affected(

@@ -19,8 +19,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from mastermind_kit import __version__
-from mastermind_kit.errors import UsageError
-from mastermind_kit.fsutil import os_reason, write_new
+from mastermind_kit.errors import FileSystemError, UsageError
+from mastermind_kit.fsutil import write_new
 from mastermind_kit.render import render
 
 __all__ = [
@@ -163,7 +163,7 @@ def write_workflow(root: Path, provider: str, *, install: Install, force: bool =
     try:
         backup = write_new(root / relative, text, force=force, shown=relative.as_posix())
     except OSError as error:  # a file where a folder should be, no permission, a full disk
-        raise UsageError(
-            f"cannot write {relative}: {os_reason(error)}; nothing was written"
+        raise FileSystemError(
+            error, doing="write", path=relative.as_posix(), nothing_written=True
         ) from None
     return Written(relative, backup)

@@ -19,6 +19,7 @@ import click
 
 from mastermind_kit import __version__
 from mastermind_kit.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, MastermindError
+from mastermind_kit.schedule import MAX_LISTED
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -82,8 +83,29 @@ class _Progress:
             click.echo(f"\r{self.what} {done}/{total}", nl=False, err=True)
 
 
-def _echo(ctx: click.Context, text: str = "", *, err: bool = False) -> None:
-    click.echo(text, err=err, color=ctx.obj.color if ctx.obj else None)
+def _echo(
+    ctx: click.Context, text: str | bytes = "", *, err: bool = False, nl: bool = True
+) -> None:
+    """Print ``text``: our own lines, with any member's text in them escaped already
+    (``render.visible``), so that our colours still work. A full disk or a closed
+    terminal is one line (a closed pipe is ``main``'s)."""
+    try:
+        click.echo(text, err=err, nl=nl, color=ctx.obj.color if ctx.obj else None)
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        from mastermind_kit.errors import FileSystemError
+
+        where = "standard error" if err else "standard output"
+        raise FileSystemError(error, doing="write to", path=where) from None
+
+
+def _echo_json(ctx: click.Context, data: Any) -> None:
+    """``data`` as indented JSON: the raw values, with nothing that a terminal would act
+    on left raw (``render.json_safe``)."""
+    from mastermind_kit.render import json_safe
+
+    _echo(ctx, json_safe(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 # The days a command may be asked about: dates near the ends of the calendar would
@@ -141,6 +163,8 @@ def _report_skipped(ctx: click.Context, repo: Any, skipped: list[Any], strict: b
     exit code: 1 with ``--strict`` when anything was skipped, else 0."""
     import shlex
 
+    from mastermind_kit.render import visible
+
     given = ctx.obj.repo
     for entry in skipped:
         if given is not None:  # like git -C: paths as seen from the repo
@@ -149,7 +173,8 @@ def _report_skipped(ctx: click.Context, repo: Any, skipped: list[Any], strict: b
         else:
             shown = _from_cwd(repo.root / entry.path)
             command = f"mastermind check {shlex.quote(shown)}"
-        _echo(ctx, f"{shown}:{entry.line}: skipped: {entry.message} (run '{command}')", err=True)
+        line = f"{shown}:{entry.line}: skipped: {entry.message} (run '{command}')"
+        _echo(ctx, visible(line, line=True), err=True)
     return EXIT_FINDINGS if strict and skipped else EXIT_OK
 
 
@@ -350,6 +375,7 @@ def member_add(
 def member_list(ctx: click.Context, fmt: str) -> int:
     """List the members, with when they joined and left."""
     from mastermind_kit.members import list_members
+    from mastermind_kit.render import visible
 
     members = list_members(_repo(ctx))
     if fmt == "json":
@@ -363,11 +389,11 @@ def member_list(ctx: click.Context, fmt: str) -> int:
             }
             for m in members
         ]
-        _echo(ctx, json.dumps(rows, indent=2, ensure_ascii=False))
+        _echo_json(ctx, rows)
         return EXIT_OK
     for m in members:
         span = f"joined {m.joined or '-'}" + (f", left {m.left}" if m.left else "")
-        _echo(ctx, f"{m.id:<16} {m.name:<28} {span}")
+        _echo(ctx, f"{m.id:<16} {visible(m.name, line=True):<28} {span}")
     return EXIT_OK
 
 
@@ -490,18 +516,24 @@ def check(
     """
     from mastermind_kit.check import check_repo
     from mastermind_kit.findings import ERROR, counts, to_gitlab, to_json
+    from mastermind_kit.fsutil import os_errors
+    from mastermind_kit.render import json_safe, visible
 
     given = [_from_repo_option(ctx, p) for p in paths]
     for path in given:
-        if not path.exists() and not path.is_symlink():
-            raise click.BadParameter(f"no such file or folder: {path}", param_hint="PATHS")
+        with os_errors(path, doing="read"):  # a name too long, a file on the way
+            if not path.exists() and not path.is_symlink():
+                raise click.BadParameter(
+                    f"no such file or folder: {visible(str(path), line=True)}",
+                    param_hint="PATHS",
+                )
     repo = _repo(ctx, given)
     targets = _targets(repo, given)
     if apply_fix:
         from mastermind_kit.fix import fix
 
         for fixed in fix(repo, None if targets is None else _files(targets)):
-            _echo(ctx, f"fixed {fixed.path}: {fixed.what}", err=True)
+            _echo(ctx, visible(f"fixed {fixed.path}: {fixed.what}", line=True), err=True)
     findings = check_repo(repo, targets)
     if targets is not None and os.environ.get("PRE_COMMIT"):
         # Run by the pre-commit hook: whose files is this commit changing?
@@ -523,16 +555,16 @@ def check(
             ),
         ]
     shown = [_relative_to_cwd(repo, f) for f in findings]
-    if fmt == "json":
-        _echo(ctx, to_json(shown))
+    if fmt == "json":  # the raw file names and messages: JSON escapes them
+        _echo(ctx, json_safe(to_json(shown)))
     elif fmt == "gitlab":
-        _echo(ctx, to_gitlab(shown))
+        _echo(ctx, json_safe(to_gitlab(shown)))
     elif fmt == "github":
         for finding in shown:
-            _echo(ctx, finding.github())
+            _echo(ctx, _one_line(finding).github())
     else:
         for finding in shown:
-            line = finding.text()
+            line = _one_line(finding).text()  # escaped before it is coloured
             if finding.severity == ERROR:
                 line = click.style(line, fg="red")
             _echo(ctx, line)
@@ -546,7 +578,7 @@ def check(
 def _targets(repo: Any, given: list[Path]) -> list[Path] | None:
     if not given:
         return None
-    if any(p.resolve() == repo.root for p in given):
+    if any(os.path.realpath(p) == str(repo.root) for p in given):  # a loop too
         return None
     return given
 
@@ -556,6 +588,20 @@ def _files(paths: list[Path]) -> list[Path]:
     for path in paths:
         files.extend(sorted(path.rglob("*")) if path.is_dir() else [path])
     return [p.absolute() for p in files]
+
+
+def _one_line(finding: Any) -> Any:
+    """The finding with its file name and message (a member's file name, a value from a
+    file) escaped for a terminal or a CI log: one line, nothing that drives the terminal."""
+    from dataclasses import replace
+
+    from mastermind_kit.render import visible
+
+    return replace(
+        finding,
+        path=visible(finding.path, line=True),
+        message=visible(finding.message, line=True),
+    )
 
 
 def _relative_to_cwd(repo: Any, finding: Any) -> Any:
@@ -604,7 +650,7 @@ _MEETING_HELP = "The meeting: a date on the schedule, or 'next' (the next one no
     "--past",
     default=3,
     show_default=True,
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_LISTED),
     help="How many meetings that have started to list.",
 )
 @click.option(
@@ -612,7 +658,7 @@ _MEETING_HELP = "The meeting: a date on the schedule, or 'next' (the next one no
     "ahead",
     default=3,
     show_default=True,
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_LISTED),
     help="How many upcoming meetings to list.",
 )
 @click.option(
@@ -632,7 +678,7 @@ def schedule_command(
     workspace = read_group(repo)
     rows = schedule.overview(workspace.group, workspace.notes, _now(today), past=past, ahead=ahead)
     if fmt == "json":
-        _echo(ctx, json.dumps([r.to_json() for r in rows], indent=2, ensure_ascii=False))
+        _echo_json(ctx, [r.to_json() for r in rows])
     else:
         for row in rows:
             _echo(ctx, row.text())
@@ -700,7 +746,9 @@ def prep(
         )
     code = _report_skipped(ctx, repo, view.skipped, strict)
     if to_stdout:
-        click.echo(prepared.text, nl=False)
+        from mastermind_kit.render import visible
+
+        _echo(ctx, visible(prepared.text), nl=False)  # the group's template, the notes
         return code
     backup = preparation.write(prepared, root=repo.root, force=force)
     _echo(ctx, f"wrote {repo.rel(prepared.path)} ({len(prepared.owed)} commitment(s) to report on)")
@@ -741,7 +789,7 @@ def status(
     view = read_member(repo, me, schedule.resolve(repo.group, None, now))
     result = member_status.status(view, now)
     if fmt == "json":
-        _echo(ctx, json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        _echo_json(ctx, result.to_json())
     else:
         _echo(ctx, result.text())
     return _report_skipped(ctx, repo, view.skipped, strict)
@@ -765,10 +813,16 @@ def sync(ctx: click.Context, message: str | None, dry_run: bool) -> int:
     stops and says what to do: your commit and your files are kept. Exit 0 synced,
     1 stopped, 2 usage error.
     """
+    from mastermind_kit.render import visible
     from mastermind_kit.sync import sync as run_sync
 
     repo = _repo(ctx)
-    return run_sync(repo, say=lambda line: _echo(ctx, line), message=message, dry_run=dry_run)
+
+    def say(line: str) -> None:
+        # File names, commit subjects and git's own words are the group's: one line each.
+        _echo(ctx, visible(line, line=True))
+
+    return run_sync(repo, say=say, message=message, dry_run=dry_run)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -875,13 +929,13 @@ def agenda(
     if fmt == "json":
         data = plan.to_json()
         data["skipped"] = [s.to_json() for s in view.skipped]
-        _echo(ctx, json.dumps(data, indent=2, ensure_ascii=False))
+        _echo_json(ctx, data)
     else:
-        click.echo(body, nl=False)
+        _echo(ctx, body, nl=False)
         if view.skipped:
             from mastermind_kit.model import skipped_line
 
-            click.echo(f"\n> warning: {skipped_line(view.skipped)}")
+            _echo(ctx, f"\n> warning: {skipped_line(view.skipped)}")
     return _report_skipped(ctx, repo, view.skipped, strict)
 
 
@@ -955,11 +1009,11 @@ def recap(
         done = meeting_recap.write(repo, result, text, force=force)
         _echo(ctx, f"{done}: {repo.rel(repo.recap_path(day))}", err=True)
     if fmt == "json":
-        _echo(ctx, json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        _echo_json(ctx, result.to_json())
     elif fmt == "text":
-        click.echo(meeting_recap.text(result), nl=False)
+        _echo(ctx, meeting_recap.text(result), nl=False)
     else:
-        click.echo(body, nl=False)
+        _echo(ctx, body, nl=False)
     return _report_skipped(ctx, repo, result.skipped, strict)
 
 
@@ -1101,7 +1155,7 @@ def calendar_command(
         owed, skipped = view.carry.owed, view.skipped
     data = ical.build(group=group, now=now, owed=owed, member=me)
     if out is None:
-        click.echo(data, nl=False)
+        _echo(ctx, data, nl=False)
     else:
         target = _from_repo_option(ctx, out)
         shown = str(out) if ctx.obj.repo is not None else _from_cwd(target.absolute())
@@ -1150,6 +1204,7 @@ def summary(
     from mastermind_kit import summary as accountability
     from mastermind_kit.ledger import build
     from mastermind_kit.read import read_group
+    from mastermind_kit.render import visible
     from mastermind_kit.repo import bulk_reading
 
     repo = _repo(ctx)
@@ -1160,8 +1215,8 @@ def summary(
         ledger = build(workspace, today=day, since=since, until=until, members=list(members))
     if fmt not in ("text", "markdown"):
         for warning in ledger.warnings:
-            _echo(ctx, f"mastermind: warning: {warning}", err=True)
-    click.echo(accountability.render(ledger, fmt), nl=False)
+            _echo(ctx, f"mastermind: warning: {visible(warning, line=True)}", err=True)
+    _echo(ctx, accountability.render(ledger, fmt), nl=False)
     return _report_skipped(ctx, repo, workspace.skipped, strict)
 
 
@@ -1206,6 +1261,7 @@ def audit(
     someone who was not a facilitator does not count.
     """
     from mastermind_kit import audit as history_audit
+    from mastermind_kit.render import json_safe, visible
 
     if accept_id is not None or reason is not None:
         if accept_id is None or reason is None:
@@ -1216,10 +1272,10 @@ def audit(
     result = history_audit.audit_repo(_repo(ctx), since=since)
     if fmt == "json":
         for warning in result.warnings:
-            _echo(ctx, f"mastermind: warning: {warning}", err=True)
-        click.echo(history_audit.render_json(result), nl=False)
+            _echo(ctx, f"mastermind: warning: {visible(warning, line=True)}", err=True)
+        _echo(ctx, json_safe(history_audit.render_json(result)), nl=False)
     else:
-        click.echo(history_audit.render_text(result), nl=False)
+        _echo(ctx, history_audit.render_text(result), nl=False)
     return EXIT_FINDINGS if result.findings else EXIT_OK
 
 
@@ -1264,11 +1320,11 @@ def allowed_signers_command(ctx: click.Context, out: Path | None) -> int:
     repo = _repo(ctx)
     text = signing.allowed_signers(repo.group.members, signing.keyring(repo))
     if out is None:
-        click.echo(text, nl=False)
+        _echo(ctx, text, nl=False)
         return EXIT_OK
     target = _from_repo_option(ctx, out)
     shown = str(out) if ctx.obj.repo is not None else _from_cwd(target.absolute())
-    signing.write(target, text, shown=shown)
+    signing.write(target, text, shown=shown, root=repo.root)
     _echo(ctx, f"wrote {shown}", err=True)
     return EXIT_OK
 
@@ -1366,11 +1422,37 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("Aborted.", err=True)
         return EXIT_FINDINGS
     except MastermindError as error:
-        click.echo(f"mastermind: error: {error}", err=True)
+        _fail(str(error))
         return error.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         sys.stderr.close()
         return EXIT_USAGE
+    except OSError as error:
+        # The last resort: a read or write not caught where it happens (those name the
+        # file as the user knows it). Still one line with what to do, never a traceback.
+        from mastermind_kit.errors import FileSystemError
+
+        _fail(str(FileSystemError(error, doing="read or write")))
+        return EXIT_USAGE
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _fail(message: str) -> None:
+    """The one line of an error, on stderr; what the user's files hold (a file name, a
+    value) is in it escaped. Output that could not be written (a full disk) is dropped,
+    so that Python does not fail again, with a traceback, when it exits."""
+    import contextlib
+
+    from mastermind_kit.render import visible
+
+    try:
+        sys.stdout.flush()
+    except OSError:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+    with contextlib.suppress(OSError):  # stderr is gone too: the exit code says it
+        click.echo(f"mastermind: error: {visible(message, line=True)}", err=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from mastermind_kit import history, schedule
 from mastermind_kit.ci import PROVIDERS, Install, default_install, workflow
 from mastermind_kit.errors import GitError, UsageError
-from mastermind_kit.fsutil import atomic_write
+from mastermind_kit.fsutil import atomic_write, os_errors
 from mastermind_kit.model import is_slug
 from mastermind_kit.render import render
 
@@ -97,8 +97,9 @@ def create_group(
     """Make ``target`` a new group repo with one commit. Returns its path. With ``ci``
     ("github" or "gitlab") the commit holds a CI workflow too, installing mastermind-kit
     with ``install`` (default: as the running one was installed)."""
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise UsageError(f"{target} already exists and is not empty; nothing was written")
+    with os_errors(target, doing="create"):  # a name too long, a file on the way
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise UsageError(f"{target} already exists and is not empty; nothing was written")
     if not schedule.valid_timezone(timezone):
         raise UsageError(
             f"unknown time zone {timezone!r}", hint="use an IANA name like Europe/Berlin"
@@ -144,6 +145,14 @@ def create_group(
         files[f"members/{member.id}.md"] = render("member.md.j2", {"name": member.name})
     if ci is not None:
         files[str(PROVIDERS[ci])] = workflow(ci, install=install or default_install())
+    with os_errors(target, doing="create"):  # no permission, a full disk: nothing is left
+        _stage(target, parent, files, name)
+    return target
+
+
+def _stage(target: Path, parent: Path, files: dict[str, str], name: str) -> None:
+    """Write ``files`` into a new folder beside ``target``, commit them, and move the
+    folder into place: ``target`` is the whole new repo or nothing."""
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
     staging.chmod(0o755 & ~_umask())
     try:
@@ -160,7 +169,6 @@ def create_group(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return target
 
 
 def _refuse_invalid(staging: Path) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from mastermind_kit import history, schedule
 from mastermind_kit.errors import UsageError
+from mastermind_kit.fsutil import os_errors
 from mastermind_kit.history import NewCommit
 from mastermind_kit.model import Group, MemberEntry, parse_date
 from mastermind_kit.repo import GroupRepo
@@ -202,14 +203,9 @@ def build_demo(directory: Path | None = None) -> Path:
         target = Path(tempfile.mkdtemp(prefix="mastermind-demo-"))
     else:
         target = directory.absolute()
-        if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            raise UsageError(f"{directory} already exists and is not empty; nothing was written")
-        if remote_of(target).exists():
-            raise UsageError(
-                f"{remote_of(target)} already exists (the demo makes its remote there); "
-                "nothing was written"
-            )
-        target.mkdir(parents=True, exist_ok=True)
+        with os_errors(directory, doing="create"):  # a name too long, a file on the way
+            _check_free(directory, target)
+            target.mkdir(parents=True, exist_ok=True)
     remote = remote_of(target)
     try:
         history.init(target)
@@ -220,6 +216,16 @@ def build_demo(directory: Path | None = None) -> Path:
         shutil.rmtree(remote, ignore_errors=True)
         raise
     return target
+
+
+def _check_free(directory: Path, target: Path) -> None:
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"{directory} already exists and is not empty; nothing was written")
+    if remote_of(target).exists():
+        raise UsageError(
+            f"{remote_of(target)} already exists (the demo makes its remote there); "
+            "nothing was written"
+        )
 
 
 def remote_of(target: Path) -> Path:

@@ -6,6 +6,7 @@ A user error is expected: the CLI prints ``str(error)`` on one line and exits wi
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 __all__ = [
@@ -13,11 +14,13 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "ExistsError",
+    "FileSystemError",
     "GitError",
     "InputError",
     "MastermindError",
     "NotAGroupError",
     "UsageError",
+    "os_reason",
 ]
 
 
@@ -79,3 +82,49 @@ class GitError(MastermindError):
 
 class ExistsError(MastermindError):
     """Refusing to overwrite a file a person may have written (use --force)."""
+
+
+class FileSystemError(MastermindError):
+    """The operating system refused a read or a write (no permission, a full disk, a
+    name too long, a read-only file system): what failed, where, and what to do, on one
+    line."""
+
+    def __init__(
+        self,
+        error: OSError,
+        *,
+        doing: str,
+        path: Path | str | None = None,
+        nothing_written: bool = False,
+    ) -> None:
+        where = path if path is not None else error.filename
+        message = f"cannot {doing}" + (f" {where}" if where not in (None, "") else "")
+        message += f": {os_reason(error)}" + ("; nothing was written" if nothing_written else "")
+        super().__init__(message, hint=_ADVICE.get(error.errno or 0))
+        self.errno = error.errno
+
+
+def os_reason(error: OSError) -> str:
+    """An operating-system error as a few words: "permission denied", "no space left
+    on device"."""
+    return (error.strerror or str(error)).lower()
+
+
+# What to do about it, by errno: the "what to do" of a FileSystemError.
+_ADVICE = {
+    errno.EACCES: "check the permissions of the file and of its folder",
+    errno.EPERM: "check the permissions of the file and of its folder",
+    errno.EROFS: "the file system is read-only: work in a copy you can write to",
+    errno.ENOSPC: "free some disk space, then run it again",
+    errno.EDQUOT: "your disk quota is used up: free some space, then run it again",
+    errno.EFBIG: "the file is larger than the file system (or your limits) allow",
+    errno.ENAMETOOLONG: "use a shorter file or folder name",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENOENT: "a folder on the way does not exist",
+    errno.EEXIST: "a file stands where a folder should be",
+    errno.ELOOP: "a symlink on the way points back to itself",
+    errno.EIO: "the disk could not be read or written: check it",
+    errno.EMFILE: "too many files are open: close some programs, then run it again",
+    errno.ENFILE: "too many files are open: close some programs, then run it again",
+}

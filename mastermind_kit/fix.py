@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mastermind_kit import schema
 from mastermind_kit.errors import InputError
-from mastermind_kit.fsutil import atomic_write, inside
+from mastermind_kit.fsutil import atomic_write, os_errors
 from mastermind_kit.load import Document, load_front_matter, load_yaml_file, parse_front_matter
 from mastermind_kit.load import parse_yaml as parse_yaml_text
 from mastermind_kit.model import is_slug, split_commitment_id
@@ -45,7 +45,7 @@ def fix(repo: GroupRepo, paths: list[Path] | None = None) -> list[Fixed]:
         kind = repo.classify(path)[0]
         # Never write through a link: the file, or a folder above it, may lead out of
         # the repo (the checker reports those).
-        if path.is_symlink() or not inside(repo.root, path) or not path.is_file():
+        if repo.link_problem(path) is not None or not path.is_file():
             continue
         if kind in ("config", "member", "note"):
             done.extend(_fix_file(repo, path, kind))
@@ -81,7 +81,8 @@ def _fix_file(repo: GroupRepo, path: Path, kind: str) -> list[Fixed]:
         (parse_yaml_text if kind == "config" else parse_front_matter)(text, shown)
     except InputError:  # pragma: no cover - a fix that breaks the file is a bug
         return []
-    atomic_write(path, text)
+    with os_errors(shown):  # no permission, a full disk: the file stays as it was
+        atomic_write(path, text)
     return [Fixed(shown, what) for what in notes]
 
 

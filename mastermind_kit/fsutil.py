@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from mastermind_kit.errors import ExistsError, UsageError
+from mastermind_kit.errors import ExistsError, FileSystemError, UsageError
+from mastermind_kit.errors import os_reason as os_reason  # its old home: kept importable
 
 
 def atomic_write(path: Path, text: str | bytes, *, durable: bool = True) -> None:
@@ -78,13 +81,14 @@ def replace_tree(
     import shutil
     import tempfile
 
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise UsageError(f"{out} is not a folder; nothing was written")
-    if out.is_dir() and any(out.iterdir()) and not (out / marker).is_file() and not force:
-        raise ExistsError(
-            f"{out} holds files this command did not write; nothing was written",
-            hint="choose another --out, or use --force to replace the folder",
-        )
+    with os_errors(out, doing="write to"):  # a name too long, a folder not to be read
+        if out.is_symlink() or (out.exists() and not out.is_dir()):
+            raise UsageError(f"{out} is not a folder; nothing was written")
+        if out.is_dir() and any(out.iterdir()) and not (out / marker).is_file() and not force:
+            raise ExistsError(
+                f"{out} holds files this command did not write; nothing was written",
+                hint="choose another --out, or use --force to replace the folder",
+            )
     staging = staging if staging is not None else out.parent
     prefix = f".{out.name}."
     try:
@@ -94,9 +98,7 @@ def replace_tree(
                 shutil.rmtree(entry, ignore_errors=True)
         fresh = Path(tempfile.mkdtemp(prefix=prefix, suffix=".new", dir=staging))
     except OSError as error:
-        raise UsageError(
-            f"cannot write to {staging}: {os_reason(error)}; nothing was written"
-        ) from None
+        raise FileSystemError(error, doing="write to", path=staging, nothing_written=True) from None
     old = fresh.with_suffix(".old")
     try:
         for relative, text in sorted(files.items()):
@@ -118,17 +120,24 @@ def replace_tree(
         shutil.rmtree(fresh, ignore_errors=True)
         if old.exists() and not out.exists():
             os.replace(old, out)  # the folder as it was
-        if isinstance(error, OSError):
-            message = f"cannot write to {out}: {os_reason(error)}; nothing was written"
-            raise UsageError(message) from None
+        if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
+            raise FileSystemError(error, doing="write to", path=out, nothing_written=True) from None
         raise
     shutil.rmtree(old, ignore_errors=True)
 
 
-def os_reason(error: OSError) -> str:
-    """An operating-system error as a few words: "permission denied", "no space left
-    on device"."""
-    return (error.strerror or str(error)).lower()
+@contextmanager
+def os_errors(shown: Path | str, *, doing: str = "write") -> Iterator[None]:
+    """Turn an operating-system error inside into one line naming ``shown`` and saying
+    what to do (``FileSystemError``, exit 2). For a write: the writes in here are atomic,
+    so nothing was written."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        written = doing in ("write", "write to", "create")
+        raise FileSystemError(error, doing=doing, path=shown, nothing_written=written) from None
 
 
 def _free_backup(path: Path) -> Path:
@@ -151,11 +160,51 @@ def inside(root: Path, path: Path) -> bool:
 
 
 def refuse_links(root: Path, path: Path, shown: Path | str) -> None:
-    """Refuse (UsageError) to write ``path`` when it, or a folder between ``root`` and
-    it, is a symlink: a committed link would lead the write out of the repo (or onto
-    another member's file)."""
-    if path.is_symlink():
-        raise UsageError(f"{shown} is a symlink; nothing was written")
-    folder = path.parent
-    if folder.exists() and folder.resolve() != root.resolve() / folder.relative_to(root):
-        raise UsageError(f"{Path(shown).parent} is reached through a symlink; nothing was written")
+    """Refuse (UsageError) to write ``path`` unless it lies inside ``root`` and neither
+    it nor any folder between ``root`` and it is a symlink: a committed link (dangling,
+    a loop, or to a folder that exists) would lead the write out of the repo, or onto
+    another member's file. Folders that do not exist yet are fine: the write makes
+    them, as real folders, below the last one that was checked."""
+    import stat
+
+    try:
+        parts = Path(os.path.normpath(path)).relative_to(root).parts
+    except ValueError:
+        raise UsageError(f"{shown} is outside the group repo; nothing was written") from None
+    here = root
+    for depth, part in enumerate(parts, start=1):
+        here = here / part
+        try:
+            mode = os.lstat(here).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        except OSError as error:
+            raise FileSystemError(error, doing="write", path=shown, nothing_written=True) from None
+        if stat.S_ISLNK(mode):
+            if depth == len(parts):
+                raise UsageError(f"{shown} is a symlink; nothing was written")
+            link = Path(*parts[:depth]).as_posix()
+            folder = Path(shown).parent
+            named = "" if folder.as_posix() == link else f" ({link})"
+            raise UsageError(f"{folder} is reached through a symlink{named}; nothing was written")
+        if not stat.S_ISDIR(mode):
+            return  # a file where a folder should be: the write itself fails, saying so
+
+
+def refuse_links_in(root: Path, path: Path, shown: Path | str) -> None:
+    """For a path the user named (``--out``): when it lies inside the group repo
+    ``root``, refuse it as ``refuse_links`` does (a committed link must not lead the
+    write out of the repo); a path outside the repo is the user's own choice. The part
+    of the path above the repo is resolved (the user's own links, like /tmp ->
+    /private/tmp), the part inside it never."""
+    real = root.resolve()
+    parts = Path(os.path.abspath(path)).parts
+    for depth in range(1, len(parts) + 1):
+        prefix = Path(*parts[:depth])
+        try:
+            here = prefix if prefix == real else prefix.resolve()
+        except (OSError, RuntimeError):  # a loop: not the repo
+            continue
+        if here == real:
+            refuse_links(real, real.joinpath(*parts[depth:]), shown)
+            return

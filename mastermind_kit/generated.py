@@ -52,14 +52,11 @@ def write(path: Path, text: str, *, root: Path, shown: Path, force: bool = False
     ``force``. Nothing is written through a symlink (the file, or a folder on the way
     from ``root``, the repo, which a member could point anywhere), and a failure of the
     disk is one line naming the file."""
-    from mastermind_kit.errors import UsageError
-    from mastermind_kit.fsutil import os_reason, refuse_links
+    from mastermind_kit.fsutil import os_errors, refuse_links
 
-    refuse_links(root, path, shown)
-    try:
+    with os_errors(shown):  # a folder in the way, no permission, a full disk
+        refuse_links(root, path, shown)
         return _write(path, text, shown=shown, force=force)
-    except OSError as error:  # a folder in the way, no permission, a full disk
-        raise UsageError(f"cannot write {shown}: {os_reason(error)}; nothing was written") from None
 
 
 def _write(path: Path, text: str, *, shown: Path, force: bool) -> str:

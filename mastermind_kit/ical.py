@@ -226,39 +226,36 @@ def write(path: Path, data: bytes, *, root: Path, shown: str) -> str:
     (its ``PRODID``), never through a symlink, never inside the repo's ``.git`` or
     through a folder of the repo that is a symlink (a member could point it anywhere).
     ``shown`` is the path as the user should read it."""
-    from mastermind_kit.fsutil import atomic_write, inside, os_reason
+    from mastermind_kit.fsutil import os_errors
+
+    with os_errors(shown):  # a name too long, no permission, a full disk: one line
+        return _write(path, data, root=root, shown=shown)
+
+
+def _write(path: Path, data: bytes, *, root: Path, shown: str) -> str:
+    from mastermind_kit.fsutil import atomic_write, inside, refuse_links_in
 
     absolute = Path(os.path.abspath(path))
     if absolute.is_symlink():
         raise UsageError(f"{shown} is a symlink; nothing was written")
     if inside(root / ".git", absolute):
         raise UsageError(f"{shown} is inside the repo's .git folder; nothing was written")
-    folder = absolute.parent
-    if (
-        absolute.is_relative_to(root)
-        and folder.exists()
-        and folder.resolve() != root / folder.relative_to(root)
-    ):
-        raise UsageError(f"the folder of {shown} is reached through a symlink; nothing was written")
-    try:
-        if absolute.exists():
-            if not absolute.is_file():
-                raise UsageError(f"{shown} is not a regular file; nothing was written")
-            with absolute.open("rb") as handle:
-                head = handle.read(4096)
-            if head == data[:4096] and absolute.read_bytes() == data:
-                return "unchanged"
-            if not _ours(head):
-                raise ExistsError(
-                    f"{shown} is not a calendar written by mastermind calendar; "
-                    "nothing was written",
-                    hint="choose another --out, or remove the file first",
-                )
-            atomic_write(absolute, data)
-            return "replaced"
+    refuse_links_in(root, absolute, shown)  # a folder of the repo that is a committed link
+    if absolute.exists():
+        if not absolute.is_file():
+            raise UsageError(f"{shown} is not a regular file; nothing was written")
+        with absolute.open("rb") as handle:
+            head = handle.read(4096)
+        if head == data[:4096] and absolute.read_bytes() == data:
+            return "unchanged"
+        if not _ours(head):
+            raise ExistsError(
+                f"{shown} is not a calendar written by mastermind calendar; nothing was written",
+                hint="choose another --out, or remove the file first",
+            )
         atomic_write(absolute, data)
-    except OSError as error:
-        raise UsageError(f"cannot write {shown}: {os_reason(error)}; nothing was written") from None
+        return "replaced"
+    atomic_write(absolute, data)
     return "written"
 
 

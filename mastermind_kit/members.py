@@ -16,6 +16,7 @@ import copy
 import datetime as dt
 import difflib
 import io
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any
 from mastermind_kit import schema
 from mastermind_kit.errors import InputError, UsageError
 from mastermind_kit.findings import ERROR
-from mastermind_kit.fsutil import atomic_write, write_new
+from mastermind_kit.fsutil import atomic_write, os_errors, refuse_links, write_new
 from mastermind_kit.load import parse_yaml, read_text
 from mastermind_kit.model import Group, MemberEntry, is_slug, parse_date
 from mastermind_kit.render import render
@@ -64,7 +65,7 @@ def add_member(
     for email in emails:
         _check_free(group, email, member_id)
     profile = repo.profile_path(member_id)
-    if profile.exists():
+    if os.path.lexists(profile):
         raise UsageError(f"{repo.rel(profile)} already exists; nothing was written")
 
     def add(config: Any) -> None:
@@ -78,7 +79,11 @@ def add_member(
         entry["left"] = None
         config["members"].append(entry)
 
-    write_new(profile, render("member.md.j2", {"name": name}, group_root=repo.root))
+    text = render("member.md.j2", {"name": name}, group_root=repo.root)
+    with os_errors(repo.rel(profile)):
+        # members/ may be a committed symlink: never write the profile through it.
+        refuse_links(repo.root, profile, repo.rel(profile))
+        write_new(profile, text)
     try:
         config_path = edit_config(repo, add)
     except BaseException:
@@ -330,7 +335,9 @@ def edit_config(repo: GroupRepo, change: Callable[[Any], None]) -> Path:
         )
     if had_crlf:
         updated = updated.replace("\n", "\r\n")
-    atomic_write(config_path, ("\ufeff" if had_bom else "") + updated)
+    with os_errors(shown):  # no permission, a full disk: the old file stays as it was
+        refuse_links(repo.root, config_path, shown)
+        atomic_write(config_path, ("\ufeff" if had_bom else "") + updated)
     return config_path
 
 

@@ -131,15 +131,16 @@ def write(prepared: PreparedNote, *, root: Path, force: bool = False) -> Path | 
     """Write the note; never over an existing one unless ``force`` (which keeps a .bak,
     returned); never through a symlinked note or meeting folder (``root``: the group's)."""
     from mastermind_kit.errors import ExistsError
-    from mastermind_kit.fsutil import refuse_links, write_new
+    from mastermind_kit.fsutil import os_errors, refuse_links, write_new
 
-    refuse_links(root, prepared.path, prepared.shown)
-    if not force and (prepared.path.exists() or prepared.path.is_symlink()):
-        raise ExistsError(
-            f"{prepared.shown} already exists; nothing was written",
-            hint="prep never overwrites a note; --force replaces it and keeps a .bak copy",
-        )
-    return write_new(prepared.path, prepared.text, force=force)
+    with os_errors(prepared.shown):  # no permission, a full disk: one line, nothing written
+        refuse_links(root, prepared.path, prepared.shown)
+        if not force and (prepared.path.exists() or prepared.path.is_symlink()):
+            raise ExistsError(
+                f"{prepared.shown} already exists; nothing was written",
+                hint="prep never overwrites a note; --force replaces it and keeps a .bak copy",
+            )
+        return write_new(prepared.path, prepared.text, force=force)
 
 
 def carried_body(body: str) -> str:

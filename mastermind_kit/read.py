@@ -603,7 +603,7 @@ def _content_ids(repo: GroupRepo, paths: list[str], known: dict[str, str]) -> di
                 info = os.lstat(path)
                 if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
                     return None
-                if not repo.is_inside(path):
+                if repo.link_problem(path) is not None:
                     return None
                 blob = blob_id(path.read_bytes())
             except OSError:

@@ -18,7 +18,6 @@ Rendered as Markdown (``recap.md.j2``; a group may override it), plain text or J
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from mastermind_kit.charts import format_number
 from mastermind_kit.ledger import progress_percent
 from mastermind_kit.model import Commitment, Group, MemberEntry, Report, Skipped, skipped_line
 from mastermind_kit.read import RecapView
-from mastermind_kit.render import visible
+from mastermind_kit.render import markdown_inline, visible
 from mastermind_kit.repo import GroupRepo
 
 __all__ = ["Recap", "build", "document", "markdown_body", "text", "write"]
@@ -185,8 +184,8 @@ def build(view: RecapView) -> Recap:
         if member is None:
             continue
         note = notes.get(member_id)
-        issue = one_line(note.questions[0]) if note and note.questions else None
-        hot_seats.append(HotSeat(member, issue or None, bool(note and note.hot_seat)))
+        issue = note.questions[0] if note and note.questions else None
+        hot_seats.append(HotSeat(member, _text(issue), bool(note and note.hot_seat)))
     due_default = schedule.next_after(group, meeting)
     walk_aways: list[tuple[MemberEntry, str | None]] = []
     made: list[Made] = []
@@ -194,7 +193,7 @@ def build(view: RecapView) -> Recap:
     results: list[Result] = []
     for member in attended:
         note = notes[member.id]
-        walk_aways.append((member, one_line(note.walk_away) or None))
+        walk_aways.append((member, _text(note.walk_away)))
         for commitment in note.commitments:
             made.append(Made(member, commitment, commitment.due or due_default))
         for report in note.report:
@@ -237,20 +236,15 @@ def build(view: RecapView) -> Recap:
     )
 
 
+def _text(text: str | None) -> str | None:
+    """A member's text as they wrote it (JSON keeps it raw; the renderings escape it), or
+    None when there is nothing in it."""
+    return text if text and text.strip() else None
+
+
 def one_line(text: str | None) -> str:
     """A member's text on one line, its control characters made visible."""
     return visible(" ".join((text or "").split()))
-
-
-# Markdown would read these in a member's text as markup: emphasis, code, links and
-# images, raw HTML and comments, table cells, entities. (Each text is on one line after
-# a prefix of ours, so "#" and ">" cannot start a heading or a quote.) Escaped, the
-# text reads as written.
-_MARKDOWN = re.compile(r"([\\`*_\[\]<|]|&(?=#?\w+;))")
-
-
-def markdown_text(text: str) -> str:
-    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def number(value: float | None) -> str:
@@ -261,7 +255,7 @@ def number(value: float | None) -> str:
 def _context(recap: Recap, *, markdown: bool = False) -> dict[str, Any]:
     """Plain values for the templates: every text on one line, and for Markdown with
     its markup characters escaped."""
-    plain = markdown_text if markdown else (lambda text: text)
+    plain = markdown_inline if markdown else (lambda text: text)
 
     def line(text: str | None) -> str:
         return plain(one_line(text))
@@ -324,7 +318,8 @@ def markdown_body(recap: Recap, *, group_root: Path | None = None) -> str:
     """The recap in Markdown, ready to paste into an email (``recap.md.j2``)."""
     from mastermind_kit.render import render
 
-    return render(TEMPLATE, _context(recap, markdown=True), group_root=group_root)
+    # A group's own template is the group's text too: nothing in it drives a terminal.
+    return visible(render(TEMPLATE, _context(recap, markdown=True), group_root=group_root))
 
 
 def text(recap: Recap) -> str:

@@ -1,8 +1,9 @@
 """Jinja2 templates: the built-in ones, and a group's own overrides.
 
-A group may override any built-in template by putting a file of the same name in its
-``templates/`` folder. Those are written by group members, so they are rendered in a
-sandbox. ``StrictUndefined`` makes a typo in a template fail loudly.
+A group may override a built-in template by putting a file of the same name in its
+``templates/`` folder. Those are written by group members, so they are read and
+rendered as untrusted data (``sandbox.py``). ``StrictUndefined`` makes a typo in a
+template fail loudly.
 """
 
 from __future__ import annotations
@@ -17,21 +18,31 @@ from mastermind_kit.errors import InputError
 from mastermind_kit.resources import templates_dir
 
 # Characters that have no business in what people read, on a page or a terminal: C0 and
-# C1 controls (but tab and newline: they retitle a terminal, clear it, hide text) and the
-# bidirectional overrides that make "evil" read "live".
-_UNSEEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C1 controls (but tab and newline: they retitle a terminal, clear it, hide text), the
+# bidirectional overrides and marks that make "evil" read "live", and the Unicode line
+# and paragraph separators that split a line where a reader sees none.
+_UNSEEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_UNSEEN_IN_LINE = re.compile(f"[\n{_UNSEEN.pattern[1:-1]}]")
 
 
-def visible(text: str) -> str:
-    """``text`` with every control and bidi override shown as an escape (``\\x1b``)."""
-    if not _UNSEEN.search(text):
+def visible(text: str, *, line: bool = False) -> str:
+    """``text`` with every control character and bidi override shown as an escape
+    (``\\x1b``, ``\\u202e``), so that what a member wrote can neither drive a terminal
+    nor reorder what others read. Tab and newline stay, but with ``line=True`` (one
+    line of output: a name, an id, a file name, a finding) a newline is escaped too.
+    Applying it twice changes nothing more: escape user text once, before our own
+    styling (colours) is added."""
+    unseen = _UNSEEN_IN_LINE if line else _UNSEEN
+    if not unseen.search(text):
         return text
-    return _UNSEEN.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
+    return unseen.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def yaml_scalar(value: Any) -> str:
@@ -45,11 +56,19 @@ def yaml_scalar(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+# The filters our templates have beside Jinja2's own (a group's templates too).
+FILTERS = {"yaml": yaml_scalar}
+
+
 def render(name: str, context: dict[str, Any], *, group_root: Path | None = None) -> str:
-    own = group_root / "templates" if group_root else None
-    use_own = own is not None and (own / name).is_file()
-    if use_own or group_root is None:
-        return _render(name, context, group_root=group_root, use_own=use_own)
+    """The template ``name`` rendered with ``context``: the group's own (at
+    ``group_root``) when it has one, in the sandbox (``sandbox.py``), else the built-in."""
+    if group_root is None:
+        return _render(name, context, group_root=None)
+    from mastermind_kit import sandbox
+
+    if sandbox.overrides(group_root, name):
+        return sandbox.render(group_root, name, context, filters=FILTERS)
     # A built-in template (they include nothing) and a context of plain values: the same
     # pair always gives the same text, remembered by content so that printing the same
     # agenda or note again does not import Jinja2 (it costs as much as starting Python).
@@ -59,53 +78,41 @@ def render(name: str, context: dict[str, Any], *, group_root: Path | None = None
         source = (templates_dir() / name).read_text(encoding="utf-8")
         values = json.dumps(context, sort_keys=True, ensure_ascii=False)
     except (OSError, TypeError, ValueError):
-        return _render(name, context, group_root=group_root, use_own=False)
+        return _render(name, context, group_root=group_root)
     cache = Cache.for_repo(group_root)
     memo = Memo(cache, "renders", limit=16) if cache.folder is not None else None
     key = digest(["render", name, source, values])
     known = memo.get(key) if memo is not None else None
     if isinstance(known, str):
         return known
-    text = _render(name, context, group_root=group_root, use_own=False)
+    text = _render(name, context, group_root=group_root)
     if memo is not None:
         memo.put(key, text)
         memo.save()
     return text
 
 
-def _render(name: str, context: dict[str, Any], *, group_root: Path | None, use_own: bool) -> str:
+def _render(name: str, context: dict[str, Any], *, group_root: Path | None) -> str:
+    """A built-in template (ours, trusted: a failure in it is our bug, with a traceback,
+    but for the messages of Jinja2 itself)."""
     import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
 
-    own = group_root / "templates" if group_root else None
-    loader = jinja2.FileSystemLoader(
-        [str(own), str(templates_dir())] if use_own and own else [str(templates_dir())]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # Markdown and YAML out, never HTML
+        bytecode_cache=_bytecode_cache(group_root),
     )
-    options: dict[str, Any] = {
-        "loader": loader,
-        "undefined": jinja2.StrictUndefined,
-        "keep_trailing_newline": True,
-        "autoescape": False,  # Markdown and YAML out, never HTML
-        "bytecode_cache": _bytecode_cache(group_root),
-    }
-    env = SandboxedEnvironment(**options) if use_own else jinja2.Environment(**options)
-    env.filters["yaml"] = yaml_scalar
-    where = Path("templates") / name if use_own else Path(name)
+    env.filters.update(FILTERS)
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:
-        shown = Path("templates") / error.name if use_own and error.name else where
         raise InputError(
-            f"template error: {error.message}", path=shown, line=error.lineno or 1
+            f"template error: {error.message}", path=Path(name), line=error.lineno or 1
         ) from None
-    except jinja2.TemplateError as error:  # undefined names, the sandbox, a missing include
-        raise InputError(f"template error: {error}", path=where) from None
-    except (TypeError, ValueError, ArithmeticError, LookupError, OSError) as error:
-        if not use_own:
-            raise  # in a built-in template this is our bug: keep the traceback
-        # A group's own template can fail in any of these ways ({{ 1 + "x" }}, bytes
-        # that are not UTF-8, ...): say so, naming the file.
-        raise InputError(f"template error: {type(error).__name__}: {error}", path=where) from None
+    except jinja2.TemplateError as error:  # undefined names
+        raise InputError(f"template error: {error}", path=Path(name)) from None
 
 
 def _bytecode_cache(group_root: Path | None) -> Any:
@@ -140,3 +147,54 @@ def _bytecode_cache(group_root: Path | None) -> Any:
     except OSError:
         return None
     return QuietCache(str(folder / "templates"))
+
+
+# -- where a member's text goes: Markdown, CSV, JSON ---------------------------------------
+# (the terminal and plain text: ``visible`` above)
+
+# Markdown would read these in a member's text as markup: emphasis, code, links and
+# images, raw HTML and comments, table cells, entities; and, at the start of a line, a
+# heading or a quote.
+_MARKDOWN = re.compile(r"([\\`*_\[\]<|]|&(?=#?\w+;)|^[#>])")
+
+
+def markdown_inline(text: str | None) -> str:
+    """A member's text as one line of Markdown that reads as written: its whitespace
+    (newlines too) folded, its controls made visible, its markup characters escaped.
+    Safe in a table cell and after a heading's ``#``: it forges no row, heading or
+    link."""
+    return _MARKDOWN.sub(r"\\\1", visible(" ".join((text or "").split())))
+
+
+# A spreadsheet reads a cell that starts with one of these as a formula
+# (=HYPERLINK(...), +cmd|...); a leading quote makes it text (OWASP's advice).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV cell: text with its controls made visible and a would-be formula
+    neutralised by a leading ``'``; numbers and anything else as they are."""
+    if not isinstance(value, str):
+        return value
+    shown = visible(value)
+    return "'" + shown if shown.startswith(_FORMULA_START) else shown
+
+
+# What ``json.dumps(..., ensure_ascii=False)`` leaves raw (it escapes only C0): DEL, C1,
+# bidi overrides, line separators. They can only stand inside a JSON string.
+_JSON_UNSEEN = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the characters above written as ``\\uXXXX`` escapes: the same
+    values when parsed (lossless), nothing raw on a terminal."""
+    if not _JSON_UNSEEN.search(text):
+        return text
+    return _JSON_UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def first_unseen(text: str, *, line: bool = False) -> str | None:
+    """The first character of ``text`` that ``visible`` would escape, or None (for the
+    checker's ``control-character`` rule)."""
+    found = (_UNSEEN_IN_LINE if line else _UNSEEN).search(text)
+    return found.group() if found else None

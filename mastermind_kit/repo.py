@@ -15,6 +15,7 @@ naming a commitment in another note, a result for a goal of the profile) belong 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
 import os
 import re
@@ -59,6 +60,7 @@ __all__ = [
     "GroupRepo",
     "Loaded",
     "find_root",
+    "link_target",
 ]
 
 
@@ -85,7 +87,9 @@ def find_root(start: Path) -> Path | None:
     if here.is_file():
         here = here.parent
     for folder in (here, *here.parents):
-        if (folder / CONFIG).is_file():
+        # A config that is a symlink (dangling too) still marks the root: reading it
+        # says what is wrong, rather than a group further up being used.
+        if os.path.lexists(folder / CONFIG):
             return folder
     return None
 
@@ -152,7 +156,7 @@ class GroupRepo:
         self.progress: Callable[[int, int], None] | None = None
         self._notes: dict[str, tuple[Note | None, Loaded]] = {}
         self._agendas: dict[str, tuple[AgendaRecord | None, Loaded]] = {}
-        self._real_dirs: dict[str, bool] = {}
+        self._link_dirs: dict[str, str | None] = {}
         self._profiles: dict[str, tuple[Profile | None, Loaded]] = {}
         self._shapes: Memo | None = None
         self._rel: dict[Path, Path] = {}
@@ -179,7 +183,8 @@ class GroupRepo:
         """``schema.validate(doc, kind)``, remembered by content when asked to."""
         if self._shapes is None:
             return schema.validate(doc, kind)
-        key = digest([kind, str(doc.path), doc.text])
+        # The schema is in the key: findings remembered under an older schema are stale.
+        key = digest([kind, schema.text(kind), str(doc.path), doc.text])
         known = self._shapes.get(key)
         if isinstance(known, list):
             try:
@@ -194,7 +199,7 @@ class GroupRepo:
     def find(cls, start: Path | None = None, *, explicit: bool = False) -> GroupRepo:
         start = start or Path.cwd()
         if explicit:
-            if not (start / CONFIG).is_file():
+            if not os.path.lexists(start / CONFIG):
                 raise NotAGroupError(
                     f"{start} is not a group repo: it has no {CONFIG}",
                     hint="create one with 'mastermind init DIR'",
@@ -272,22 +277,31 @@ class GroupRepo:
             return "note", day, parts[2][:-3]
         return "other", None, None
 
+    # The listings below name what is there, links included (each is then refused by
+    # ``link_problem`` when read, and check reports it); a folder that cannot be listed
+    # (a link to one without permission, or gone meanwhile) lists nothing.
+
     def profile_paths(self) -> list[Path]:
         folder = self.root / MEMBERS
-        if not folder.is_dir():
+        try:
+            return sorted(p for p in folder.iterdir() if p.name.endswith(".md"))
+        except OSError:
             return []
-        return sorted(p for p in folder.iterdir() if p.name.endswith(".md"))
 
     def meeting_dirs(self) -> list[Path]:
         folder = self.root / MEETINGS
-        if not folder.is_dir():
+        try:
+            return sorted(p for p in folder.iterdir() if p.is_dir())
+        except OSError:
             return []
-        return sorted(p for p in folder.iterdir() if p.is_dir())
 
     def note_paths(self) -> Iterator[Path]:
         for folder in self.meeting_dirs():
-            with os.scandir(folder) as entries:
-                names = sorted(e.name for e in entries if e.name.endswith(".md"))
+            try:
+                with os.scandir(folder) as entries:
+                    names = sorted(e.name for e in entries if e.name.endswith(".md"))
+            except OSError:
+                continue
             for name in names:
                 if name != AGENDA:
                     yield folder / name
@@ -297,9 +311,12 @@ class GroupRepo:
 
     def recap_paths(self) -> list[Path]:
         folder = self.root / RECAPS
-        if not folder.is_dir() or not inside(self.root, folder):
-            return []  # a link out of the repo is never followed (check reports it)
-        return sorted(p for p in folder.iterdir() if p.name.endswith(".md"))
+        if os.path.islink(folder):
+            return []  # a link is never followed (check reports it)
+        try:
+            return sorted(p for p in folder.iterdir() if p.name.endswith(".md"))
+        except OSError:
+            return []
 
     def member_notes(
         self, member: str, *, before: dt.date | None = None, present: Container[str] = ()
@@ -330,22 +347,9 @@ class GroupRepo:
 
     def _read(self, path: Path, kind: str) -> Loaded:
         shown = self.rel(path)
-        if not self.is_inside(path):
-            link = "symlink points" if path.is_symlink() else "folder links"
-            return Loaded(
-                shown,
-                None,
-                [
-                    Finding(
-                        str(shown),
-                        1,
-                        1,
-                        ERROR,
-                        "symlink",
-                        f"{link} outside the group repo; not reading it",
-                    )
-                ],
-            )
+        problem = self.link_problem(path)
+        if problem is not None:
+            return Loaded(shown, None, [Finding(str(shown), 1, 1, ERROR, "symlink", problem)])
         try:
             if kind in ("config", "accepted"):
                 doc = load_yaml_file(path, display=shown)
@@ -453,7 +457,11 @@ class GroupRepo:
         _, day, _ = self.classify(path)
         if day is None:
             return None, Loaded(shown, None)  # the stray folder is reported by check
-        if self.is_inside(path) and path.is_file() and not _starts_with_front_matter(path):
+        if (
+            self.link_problem(path) is None
+            and path.is_file()
+            and not _starts_with_front_matter(path)
+        ):
             return AgendaRecord(day, None, [], Source(shown)), Loaded(shown, None)
         loaded = self._read(path, "agenda")
         if not loaded.ok or loaded.doc is None:
@@ -528,16 +536,33 @@ class GroupRepo:
                 )
         return loaded
 
-    def is_inside(self, path: Path) -> bool:
-        """True when ``path``, links followed, stays inside the repo. A file that is not
-        a link is as inside as its folder, and each folder is resolved once."""
-        if path.is_symlink():
-            return inside(self.root, path)
+    def link_problem(self, path: Path) -> str | None:
+        """Why ``path`` is not read, when it or a folder between the root and it is a
+        symlink; None for a plain path. A group file is never read through a link,
+        wherever it leads: out of the repo (another member's SSH key), onto a file in
+        the repo that git does not track (a member's private draft), into ``.git``,
+        nowhere, or round in a loop. Each folder is looked at once."""
+        if os.path.islink(path):
+            return f"symlink {link_target(path, self.root)}; not reading it ({_NEVER_FOLLOWED})"
         folder = os.path.dirname(os.path.normpath(path.absolute()))
-        known = self._real_dirs.get(folder)
-        if known is None:
-            known = self._real_dirs[folder] = inside(self.root, Path(folder))
-        return known
+        if folder not in self._link_dirs:
+            self._link_dirs[folder] = self._folder_link(folder)
+        return self._link_dirs[folder]
+
+    def _folder_link(self, folder: str) -> str | None:
+        if folder == str(self.root):
+            return None
+        if not folder.startswith(self._prefix):
+            return "outside the group repo; not reading it"
+        here = self.root
+        for part in folder[len(self._prefix) :].split(os.sep):
+            here = here / part
+            if os.path.islink(here):
+                return (
+                    f"folder {self.rel(here).as_posix()} is a symlink that "
+                    f"{link_target(here, self.root)}; not reading it ({_NEVER_FOLLOWED})"
+                )
+        return None
 
     def commitment_ids(self, meeting: dt.date, member: str) -> frozenset[str] | bool:
         """The commitment ids that ``member``'s note for ``meeting`` holds; False when
@@ -570,6 +595,28 @@ def _meeting_matches(shown: Path, doc: Document, day: dt.date, named_by: str) ->
         return []
     message = f"meeting {doc.data['meeting']} does not match the {named_by} {day}"
     return [Finding(str(shown), doc.line(("meeting",)), 1, ERROR, "path", message)]
+
+
+def link_target(link: Path, root: Path) -> str:
+    """Where the symlink ``link`` leads, in a few words for a finding: "leads nowhere",
+    "loops back on itself", "points outside the group repo", "points to notes/x.md
+    inside the repo"..."""
+    try:
+        target = link.resolve(strict=True)
+    except (FileNotFoundError, NotADirectoryError):
+        return "leads nowhere"
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop, before Python 3.13
+        if isinstance(error, RuntimeError) or error.errno == errno.ELOOP:
+            return "loops back on itself"
+        return "cannot be followed"
+    if not inside(root, target):
+        return "points outside the group repo"
+    if inside(root / ".git", target):
+        return "points into .git"
+    return f"points to {target.relative_to(root.resolve()).as_posix()} inside the repo"
+
+
+_NEVER_FOLLOWED = "group files are never read through a symlink: commit the file itself"
 
 
 def _misplaced(shown: Path, rule: str, message: str) -> Loaded:

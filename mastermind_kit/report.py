@@ -74,13 +74,14 @@ def record(view: MemberView, commitment_id: str, status: str, note: str | None) 
 
 
 def write(recorded: Recorded, *, root: Path) -> None:
-    from mastermind_kit.fsutil import atomic_write, refuse_links, write_new
+    from mastermind_kit.fsutil import atomic_write, os_errors, refuse_links, write_new
 
-    refuse_links(root, recorded.path, recorded.shown)
-    if recorded.created:
-        write_new(recorded.path, recorded.text)
-    else:
-        atomic_write(recorded.path, recorded.text)
+    with os_errors(recorded.shown):  # no permission, a full disk: one line, nothing written
+        refuse_links(root, recorded.path, recorded.shown)
+        if recorded.created:
+            write_new(recorded.path, recorded.text)
+        else:
+            atomic_write(recorded.path, recorded.text)
 
 
 def _encodable(text: str) -> bool:

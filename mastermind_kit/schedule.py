@@ -26,6 +26,9 @@ from mastermind_kit.errors import UsageError
 from mastermind_kit.model import Group, Note, parse_date
 
 _LAST = 5  # nth weekday 5 means "the last one of the month"
+# How many meetings ``overview`` lists at most each way (``mastermind schedule --next``):
+# a weekly group meets about 5,000 times in a century.
+MAX_LISTED = 1000
 
 
 def zone(group: Group) -> ZoneInfo:
@@ -240,8 +243,8 @@ def overview(
     group: Group, notes: Iterable[Note], now: Moment, *, past: int = 3, ahead: int = 3
 ) -> list[MeetingRow]:
     """The last ``past`` meetings that have started and the next ``ahead`` ones."""
-    if past < 0 or ahead < 0:
-        raise UsageError("--past and --next take a number of meetings, 0 or more")
+    if not (0 <= past <= MAX_LISTED and 0 <= ahead <= MAX_LISTED):
+        raise UsageError(f"--past and --next take a number of meetings, from 0 to {MAX_LISTED}")
     at = moment(group, now)
     nxt = upcoming(group, at)
     before: list[dt.date] = []

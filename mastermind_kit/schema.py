@@ -119,7 +119,7 @@ def validate(doc: Document, kind: str) -> list[Finding]:
                     where.col,
                     WARNING,
                     "octal",
-                    f"{_field(path)}: {surprise.raw} has a leading zero, so YAML read it as "
+                    f"{field_name(path)}: {surprise.raw} has a leading zero, so YAML read it as "
                     f"the octal number {surprise.value}; write the number without the zero, "
                     "or quote it",
                 )
@@ -172,14 +172,15 @@ def _findings(doc: Document, kind: str, error: SchemaError) -> list[Finding]:
     return [Finding(shown, where.line, where.col, ERROR, "schema", _describe(doc, error, path))]
 
 
-def _field(path: JSONPath) -> str:
+def field_name(path: JSONPath) -> str:
+    """Where a value is, as a person writes it: ``members[0].name``."""
     parts = [str(p) if isinstance(p, str) else f"[{p}]" for p in path]
     return ".".join(parts).replace(".[", "[") or "front matter"
 
 
 def _describe(doc: Document, error: SchemaError, path: JSONPath) -> str:
     """One plain sentence for a schema error, with the YAML 1.1 story where there is one."""
-    name = _field(path)
+    name = field_name(path)
     surprise = doc.surprises.get(path)
     if error.validator == "anyOf" and error.context:
         # "x is not valid under any of the given schemas" helps nobody: say the
@@ -194,6 +195,11 @@ def _describe(doc: Document, error: SchemaError, path: JSONPath) -> str:
         return f"{name}: {explain(surprise)}"
     value = error.instance
     if error.validator in ("format", "pattern") and _is_date_schema(error.schema):
+        from mastermind_kit.model import parse_date
+
+        if error.validator == "pattern" and parse_date(value) is not None:
+            # A real date the schedule cannot compute with (year 9999 would overflow).
+            return f"{name}: {value} is out of range: expected {error.schema.get('description')}"
         return f"{name}: {value!r} is not a valid date (write YYYY-MM-DD)"
     if error.validator == "pattern" and "@" in str(error.schema.get("pattern")):
         return f"{name}: {value!r} is not an email address"

@@ -167,17 +167,17 @@ def keyring(repo: GroupRepo) -> Keyring:
     return Keyring.from_profiles({m.id: repo.profile(m.id)[0] for m in repo.group.members})
 
 
-def write(path: Path, text: str, *, shown: str) -> None:
+def write(path: Path, text: str, *, shown: str, root: Path | None = None) -> None:
     """Save an allowed-signers file at ``path`` atomically, never through a symlink (a
-    link could lead the write anywhere) and never over anything but a file."""
-    from mastermind_kit.errors import FileSystemError
-    from mastermind_kit.fsutil import atomic_write
+    link could lead the write anywhere; inside the group repo ``root``, not through a
+    folder that is one either) and never over anything but a file."""
+    from mastermind_kit.fsutil import atomic_write, os_errors, refuse_links_in
 
-    if path.is_symlink():
-        raise UsageError(f"{shown} is a symlink; nothing was written")
-    if path.exists() and not path.is_file():
-        raise UsageError(f"{shown} is not a regular file; nothing was written")
-    try:
+    with os_errors(shown):  # a name too long, no permission, a full disk: one line
+        if root is not None:
+            refuse_links_in(root, path, shown)
+        if path.is_symlink():
+            raise UsageError(f"{shown} is a symlink; nothing was written")
+        if path.exists() and not path.is_file():
+            raise UsageError(f"{shown} is not a regular file; nothing was written")
         atomic_write(path, text)
-    except OSError as error:
-        raise FileSystemError(error, doing="write", path=shown, nothing_written=True) from None

@@ -160,6 +160,9 @@ def output_folder(root: Path, out: Path) -> Path:
                 f"--out {out} is inside the group's own files; nothing was written",
                 hint=f"the default is {FOLDER}/ in the group repo",
             )
+    from mastermind_kit.fsutil import refuse_links_in
+
+    refuse_links_in(root, target, out)  # a folder of the repo that is a committed link
     return target
 
 

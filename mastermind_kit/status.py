@@ -17,6 +17,7 @@ from mastermind_kit import schedule
 from mastermind_kit.ledger import DEFINITIONS, Owed
 from mastermind_kit.model import Skipped, skipped_line
 from mastermind_kit.read import MemberView
+from mastermind_kit.render import visible
 
 LEGEND = {
     "to_report": DEFINITIONS["to_report"],
@@ -99,7 +100,8 @@ class Status:
 
     def text(self) -> str:
         when = self.start.strftime("%a %Y-%m-%d %H:%M %Z")
-        lines = [f"{self.name} ({self.member})"]
+        # A member's text is shown with its controls escaped: it never drives the terminal.
+        lines = [f"{visible(self.name, line=True)} ({self.member})"]
         if self.gone:
             lines.append(f"Left the group on {self.left} (their last meeting).")
             lines.append("Nothing to report on.")
@@ -129,7 +131,7 @@ class Status:
                     marks.append(f"in your note: {self.answered[owed.id]}")
                 extra = f" [{'; '.join(marks)}]" if marks else ""
                 lines.append(
-                    f"  {owed.id}  {' '.join(owed.commitment.text.split())}"
+                    f"  {owed.id}  {visible(' '.join(owed.commitment.text.split()))}"
                     f" (due {owed.due or '-'}){extra}"
                 )
             if any(o.id not in self.answered for o in self.to_report):

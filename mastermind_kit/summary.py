@@ -26,6 +26,7 @@ from mastermind_kit.ledger import (
     Trend,
 )
 from mastermind_kit.model import skipped_line
+from mastermind_kit.render import csv_cell, json_safe, markdown_inline, visible
 
 FORMATS = ("text", "json", "markdown", "csv")
 
@@ -155,7 +156,7 @@ def to_dict(ledger: Ledger) -> dict[str, Any]:
 def render_json(ledger: Ledger) -> str:
     """One line of JSON: a summary of years of history runs to megabytes, and only the
     compact form is written by the C encoder (pipe it through ``jq`` to read it)."""
-    return json.dumps(to_dict(ledger), ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(to_dict(ledger), ensure_ascii=False)) + "\n"
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -251,7 +252,7 @@ def _details(ledger: Ledger) -> list[str]:
             notes.append(f"note for {day} first committed {when.isoformat()} (late)")
         notes.append(f"trend: {_trend_line(member.trend)}")
         lines.append(f"{member_id}:")
-        lines.extend(f"  {note}" for note in notes)
+        lines.extend(f"  {visible(note, line=True)}" for note in notes)
     return lines
 
 
@@ -273,7 +274,8 @@ def render_text(ledger: Ledger) -> str:
         return "  ".join([first, *rest]).rstrip()
 
     out = [
-        f"{ledger.group.name}: accountability as of {ledger.today} ({_period(ledger)})",
+        f"{visible(ledger.group.name, line=True)}: accountability as of {ledger.today} "
+        f"({_period(ledger)})",
         "",
         line(header),
         line(["-" * w for w in widths]),
@@ -286,7 +288,7 @@ def render_text(ledger: Ledger) -> str:
         *_details(ledger),
     ]
     if ledger.warnings:
-        out += ["", *(f"warning: {w}" for w in ledger.warnings)]
+        out += ["", *(f"warning: {visible(w, line=True)}" for w in ledger.warnings)]
     if ledger.skipped:
         out += ["", f"warning: {skipped_line(ledger.skipped)}"]
     out += ["", "Definitions:", *(f"  {d}" for d in _wrapped_definitions())]
@@ -294,6 +296,7 @@ def render_text(ledger: Ledger) -> str:
 
 
 def _md(text: str) -> str:
+    """Our own sentences in a table or a list (a member's text: ``markdown_inline``)."""
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -301,7 +304,7 @@ def render_markdown(ledger: Ledger) -> str:
     header = ["member", *(label for _, label in _COLUMNS)]
     rows = _rows(ledger)
     out = [
-        f"# Accountability: {_md(ledger.group.name)}",
+        f"# Accountability: {markdown_inline(ledger.group.name)}",
         "",
         f"As of {ledger.today}; {_period(ledger)}.",
         "",
@@ -315,11 +318,12 @@ def render_markdown(ledger: Ledger) -> str:
         out.append("| " + " | ".join(cells) + " |")
     out += ["", f"Group trend: {_trend_line(ledger.trend)}.", ""]
     for member_id, member in ledger.members.items():
-        out.append(f"## {_md(member.member.name)} ({member_id})")
+        out.append(f"## {markdown_inline(member.member.name)} ({member_id})")
         out.append("")
-        details = [f"Goal {_md(_goal_line(g))}" for g in member.goals]
+        details = [f"Goal {markdown_inline(_goal_line(g))}" for g in member.goals]
         details += [
-            f"Carried over {e.carried} times: `{e.commitment.id}` {_md(e.commitment.text)}"
+            f"Carried over {e.carried} times: `{e.commitment.id}` "
+            f"{markdown_inline(e.commitment.text)}"
             for e in member.carried_over
         ]
         details += [
@@ -358,7 +362,8 @@ CSV_COLUMNS = (
 
 def render_csv(ledger: Ledger) -> str:
     """One row per member and a last row "group"; the column names are the JSON keys,
-    defined in ``DEFINITIONS`` (``mastermind summary --format json`` prints them)."""
+    defined in ``DEFINITIONS`` (``mastermind summary --format json`` prints them). A
+    name a spreadsheet would read as a formula is written as text (``csv_cell``)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -371,7 +376,7 @@ def render_csv(ledger: Ledger) -> str:
             streak_longest=member["streak"]["longest"],
             carried_over=len(member["carried_over"]),
         )
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: "" if v is None else csv_cell(v) for k, v in row.items()})
     group = data["group"]
     row = {key: group.get(key) for key in CSV_COLUMNS}
     row.update(
@@ -381,5 +386,5 @@ def render_csv(ledger: Ledger) -> str:
         streak_longest="",
         carried_over=sum(len(m["carried_over"]) for m in data["members"].values()),
     )
-    writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    writer.writerow({k: "" if v is None else csv_cell(v) for k, v in row.items()})
     return buffer.getvalue()

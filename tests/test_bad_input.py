@@ -17,6 +17,8 @@ import pytest
 
 from conftest import GROUP_YAML, PROFILE_ALICE, build_tree
 
+pytestmark = pytest.mark.catalogue
+
 Run = Callable[..., tuple[int, str, str]]
 
 N1 = "meetings/2026-12-01/alice.md"
@@ -800,12 +802,18 @@ def test_symlinked_profile_leaving_the_repo(group: Path, tmp_path: Path, run_mai
     assert "outside the group repo" in finding(out, f"{PROFILE}:1:")
 
 
-def test_symlink_inside_the_repo_is_fine(group: Path, run_main: Run) -> None:
+def test_symlink_inside_the_repo_is_not_read_either(group: Path, run_main: Run) -> None:
+    """A link inside the repo can reach a file git does not track (a member's private
+    draft, .git/config): a group file is never read through any symlink."""
     build_tree(group, {"drafts/alice-2026-12-01.md": alice("2026-12-01")})
     (group / "meetings/2026-12-01").mkdir(parents=True)
     (group / N1).symlink_to(Path("../../drafts/alice-2026-12-01.md"))
-    assert check(run_main, group) == (0, "", "")
-    assert check(run_main, group, N1) == (0, "", "")
+    for args in ((), (N1,)):
+        code, out, _ = check(run_main, group, *args)
+        assert code == 1
+        line = finding(out, f"{N1}:1:")
+        assert "symlink points to drafts/alice-2026-12-01.md inside the repo" in line
+        assert "never read through a symlink" in line
 
 
 def test_note_that_is_a_folder(group: Path, run_main: Run) -> None:

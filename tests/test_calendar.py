@@ -365,14 +365,14 @@ def test_out_refuses_a_symlink_and_the_git_folder(
 
 
 def test_an_absurd_first_meeting_still_gives_a_bounded_file(git_group: Path, run_main) -> None:
-    """first_meeting in year 1 passes the schema; the calendar keeps to the last five
-    years (and the next), so it stays small and fast."""
+    """first_meeting in 1970, the earliest the schema allows (year 1 is refused); the
+    calendar keeps to the last five years (and the next), so it stays small and fast."""
     config = git_group / "mastermind.yaml"
     config.write_text(
         config.read_text()
-        .replace("first_meeting: 2026-12-01", "first_meeting: 0001-01-02")
+        .replace("first_meeting: 2026-12-01", "first_meeting: 1970-01-06")
         .replace("cadence: biweekly", "cadence: weekly")
-        .replace("joined: 2026-12-01", "joined: 0001-01-02")
+        .replace("joined: 2026-12-01", "joined: 1970-01-06")
     )
     code, out, err = run_main("-C", str(git_group), "calendar", "--today", "2026-11-20")
     assert code == 0, err

@@ -138,6 +138,7 @@ def test_every_module_has_a_place() -> None:
         "generated",
         "charts",
         "render",
+        "sandbox",
         "resources",
         "__init__",
         *READ_LAYER,

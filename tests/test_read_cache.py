@@ -146,7 +146,9 @@ def test_a_damaged_cache_is_ignored_and_the_switch_turns_it_off(
     assert not (repo / CACHE).exists()
 
 
-def test_a_note_reached_through_a_symlink_is_never_cached(repo: Path, run_main) -> None:
+def test_a_note_reached_through_a_symlink_is_never_read(repo: Path, run_main) -> None:
+    """Not even one inside the repo (it could reach a file git does not track): the
+    linked note counts for nothing, whatever its target says, and nothing stale stays."""
     target = repo / "elsewhere.md"
     target.write_text(
         note("alice", "2026-12-15", "report:\n  - {id: 2026-12-01/alice/2, status: done}\n")
@@ -154,10 +156,13 @@ def test_a_note_reached_through_a_symlink_is_never_cached(repo: Path, run_main) 
     link = repo / "meetings/2026-12-15/alice.md"
     link.unlink()
     link.symlink_to(target)
-    assert owed(run_main, repo) == ["2026-12-01/alice/1"]
+    assert owed(run_main, repo) == ["2026-12-01/alice/1", "2026-12-01/alice/2"]
     target.write_text(
         note("alice", "2026-12-15", "report:\n  - {id: 2026-12-01/alice/1, status: done}\n")
     )
+    assert owed(run_main, repo) == ["2026-12-01/alice/1", "2026-12-01/alice/2"]
+    link.unlink()
+    target.rename(link)
     assert owed(run_main, repo) == ["2026-12-01/alice/2"]
 
 

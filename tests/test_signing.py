@@ -260,6 +260,6 @@ def test_commits_made_while_signing_was_required_are_judged_after_it_is_off(
     code, findings = audit_json(run_main, signed_group)
     assert code == 1
     # both were made while signing was required; fiona's was signed with alice's key
-    assert [(f["rule"], f["commit"]) for f in findings][0] == ("unsigned", sha)
+    assert (findings[0]["rule"], findings[0]["commit"]) == ("unsigned", sha)
     assert "signed with bob's key" in findings[0]["message"]
     assert "signed with alice's key" in findings[1]["message"]
