@@ -472,6 +472,7 @@ def test_the_size_is_the_viewbox() -> None:
 # -- hostile text ----------------------------------------------------------------------------
 
 
+@pytest.mark.catalogue
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_text_is_escaped_and_inert(text: str) -> None:
     svg = goal(title=text, metric=text, unit=text)

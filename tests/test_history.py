@@ -73,6 +73,7 @@ def test_a_note_deleted_and_added_again_was_first_committed_when_first_added(
     assert [ch.status for ch in found.files[path].changes] == ["A", "D", "A"]
 
 
+@pytest.mark.catalogue
 def test_not_a_repo_and_no_commits(group: Path) -> None:
     found = history.read(group)
     assert not found.available and found.files == {}
@@ -83,6 +84,7 @@ def test_not_a_repo_and_no_commits(group: Path) -> None:
     assert "no commits yet" in found.warnings[0]
 
 
+@pytest.mark.catalogue
 def test_shallow_clone(git_group: Path, tmp_path: Path) -> None:
     build_tree(git_group, {"meetings/2026-12-01/alice.md": note_text("alice", "2026-12-01")})
     commit(git_group, "alice", when="2026-11-30T10:00:00+01:00", author=ALICE)
@@ -108,6 +110,7 @@ def test_shallow_clone(git_group: Path, tmp_path: Path) -> None:
     assert found.file("meetings/2026-12-15/alice.md") is not None
 
 
+@pytest.mark.catalogue
 def test_detached_head(git_group: Path) -> None:
     build_tree(git_group, {"meetings/2026-12-01/alice.md": note_text("alice", "2026-12-01")})
     commit(git_group, "alice", when="2026-11-30T10:00:00+01:00", author=ALICE)

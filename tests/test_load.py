@@ -153,6 +153,7 @@ def test_empty_front_matter_and_body_line() -> None:
     assert doc.body_line == 3 and doc.body == "Body.\n"
 
 
+@pytest.mark.catalogue
 def test_bom_and_crlf_are_accepted_and_remembered(tmp_path: Path) -> None:
     path = tmp_path / "alice.md"
     path.write_bytes(b"\xef\xbb\xbf" + COMMENTED.replace("\n", "\r\n").encode())
@@ -163,6 +164,7 @@ def test_bom_and_crlf_are_accepted_and_remembered(tmp_path: Path) -> None:
     assert "\r" not in doc.text and not doc.text.startswith("\ufeff")
 
 
+@pytest.mark.catalogue
 @pytest.mark.parametrize(
     ("raw", "value", "kind"),
     [
@@ -198,6 +200,7 @@ def test_aliases_are_expanded_with_positions_of_the_anchor() -> None:
     assert doc.data["questions"] == ["A decision", "Other"]
 
 
+@pytest.mark.catalogue
 @pytest.mark.parametrize(
     ("text", "line", "col", "words"),
     [
@@ -249,6 +252,7 @@ def test_what_the_loader_refuses(text: str, line: int, col: int, words: str | No
     assert str(error).startswith(f"{SHOWN}:{line}:{col}: ")
 
 
+@pytest.mark.catalogue
 def test_alias_bomb_is_refused() -> None:
     lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     for level in range(1, 9):
@@ -265,6 +269,7 @@ def test_many_plain_values_are_fine() -> None:
     assert doc.line(("commitments", 398, "text")) == 2 + 2 * 399 + 1
 
 
+@pytest.mark.catalogue
 @pytest.mark.parametrize(
     ("text", "words"),
     [
@@ -280,6 +285,7 @@ def test_framing_errors(text: str, words: str) -> None:
         front(text)
 
 
+@pytest.mark.catalogue
 @pytest.mark.parametrize(
     ("raw", "line", "col", "words"),
     [
@@ -297,6 +303,7 @@ def test_byte_errors(tmp_path: Path, raw: bytes, line: int, col: int, words: str
     assert (caught.value.line, caught.value.col) == (line, col)
 
 
+@pytest.mark.catalogue
 def test_too_large(tmp_path: Path) -> None:
     path = tmp_path / "alice.md"
     path.write_bytes(b"---\na: 1\n---\n" + b"x" * (load.MAX_BYTES + 1))
@@ -304,6 +311,7 @@ def test_too_large(tmp_path: Path) -> None:
         load.load_front_matter(path)
 
 
+@pytest.mark.catalogue
 def test_folder_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a file"):
         load.load_front_matter(tmp_path)

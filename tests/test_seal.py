@@ -291,6 +291,7 @@ def test_a_repo_without_commits_or_seals(group: Path, run_main) -> None:
     )
 
 
+@pytest.mark.catalogue
 def test_no_user_string_becomes_a_git_option(held: Path, run_main, tmp_path: Path) -> None:
     code, _, err = sealed(run_main, held, "--meeting", "--delete")
     assert code == 2 and "is not a date" in err

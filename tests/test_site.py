@@ -309,6 +309,7 @@ def hostile_group(root: Path) -> Path:
     return root
 
 
+@pytest.mark.catalogue
 def test_hostile_content_renders_as_inert_text(run_main, tmp_path: Path) -> None:
     root = hostile_group(tmp_path / "hostile")
     code, _, err = site(run_main, root, "--today", TODAY)
@@ -340,6 +341,7 @@ def test_hostile_content_renders_as_inert_text(run_main, tmp_path: Path) -> None
     assert "&lt;iframe" in meeting
 
 
+@pytest.mark.catalogue
 @pytest.mark.parametrize("url", HOSTILE_LINKS)
 def test_unsafe_link_schemes_are_refused(url: str) -> None:
     import html as html_module

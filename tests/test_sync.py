@@ -194,6 +194,7 @@ def test_a_push_the_remote_refuses_keeps_the_commit(
     assert _log(remote, "main")[0] == "four members"
 
 
+@pytest.mark.catalogue
 def test_the_message_is_never_read_as_an_option(
     clone: Clone, remote: Path, run_main: object
 ) -> None:
