@@ -154,6 +154,8 @@ def _sorted(report: _Report) -> list[Finding]:
 def _check_layout(repo: GroupRepo, group: Group, report: _Report) -> None:
     """Whole-repo rules: stray folders and files, members without a profile."""
     for folder in repo.meeting_dirs():
+        if folder.is_symlink():
+            continue  # never listed: what it leads to is no business of the group's
         if parse_date(folder.name) is None:
             report.at(
                 Path(MEETINGS) / folder.name,
@@ -182,6 +184,7 @@ def _check_layout(repo: GroupRepo, group: Group, report: _Report) -> None:
                 "if it was a note, move it back",
             )
     _check_links(repo, report)
+    _check_hook_config(repo, report)
     from mastermind_kit import sandbox
     from mastermind_kit.render import FILTERS
 
@@ -206,6 +209,73 @@ def _check_layout(repo: GroupRepo, group: Group, report: _Report) -> None:
                 "missing-profile",
                 f"member '{member.id}' has no profile {MEMBERS}/{member.id}.md",
             )
+
+
+HOOK_CONFIG = ".pre-commit-config.yaml"
+
+
+def _check_hook_config(repo: GroupRepo, report: _Report) -> None:
+    """The group's .pre-commit-config.yaml runs on the commits of every member who ran
+    ``pre-commit install``: a hook other than mastermind's own (added by anyone who can
+    commit) would run their code on everyone's machine. It is an error here, so CI and
+    every whole check see it; sync never runs git hooks."""
+    path = repo.root / HOOK_CONFIG
+    if not os.path.lexists(path):
+        return
+    problem = _hook_problem(path)
+    if problem:
+        report.at(
+            HOOK_CONFIG,
+            1,
+            ERROR,
+            "hook-config",
+            f"{problem}: pre-commit runs it on every commit of every member who installed "
+            "the hook; review it (git log -p .pre-commit-config.yaml) and put back the one "
+            "mastermind init writes",
+        )
+
+
+def _hook_problem(path: Path) -> str | None:
+    import yaml
+
+    if path.is_symlink() or not path.is_file():
+        return "it is not a plain file"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return "it cannot be read as YAML"
+    repos = data.get("repos") if isinstance(data, dict) else None
+    if not isinstance(repos, list):
+        return "it lists no repos"
+    for entry in repos:
+        if not isinstance(entry, dict) or entry.get("repo") != "local":
+            return "it runs hooks from another repository"
+        for hook in entry.get("hooks") or []:
+            if not isinstance(hook, dict):
+                return "a hook in it is not a mapping"
+            entry_text = str(hook.get("entry", ""))
+            ours = hook.get("id") == "mastermind-check" and (
+                entry_text == "mastermind check"
+                or (
+                    entry_text.startswith("sh -c '")
+                    and "mastermind check" in entry_text
+                    and entry_text == _our_wrapper()
+                )
+            )
+            if not ours or hook.get("language") not in ("system", None):
+                return f"it runs {hook.get('id')!r}, which is not mastermind's own check"
+    return None
+
+
+def _our_wrapper() -> str:
+    """The hook entry the current template writes."""
+    import yaml
+
+    from mastermind_kit.resources import templates_dir
+
+    text = (templates_dir() / "pre-commit-config.yaml.j2").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return str(data["repos"][0]["hooks"][0]["entry"])
 
 
 def _check_links(repo: GroupRepo, report: _Report) -> None:

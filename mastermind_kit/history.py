@@ -1102,12 +1102,24 @@ def changed(root: Path, prefix: str) -> list[Changed]:
 
 def commit_paths(root: Path, paths: Sequence[str], message: str) -> Run:
     """Commit exactly ``paths`` (relative to ``root``; new, changed or deleted), leaving
-    every other change, staged or not, as it was. The member's hooks and signing
-    settings apply, as for any commit of theirs."""
+    every other change, staged or not, as it was. The member's signing settings apply;
+    git hooks do not run: the hook configuration is a file any member can commit (sync
+    runs the check itself, in-process, before it commits)."""
     added = _run(root, "add", "-A", "--", *paths)
     if not added.ok:
         return added
-    return _run(root, "commit", "-q", "-m", message, "--only", "--", *paths)
+    return _run(
+        root,
+        "-c",
+        "core.hooksPath=/dev/null",
+        "commit",
+        "-q",
+        "-m",
+        message,
+        "--only",
+        "--",
+        *paths,
+    )
 
 
 def revision(root: Path, ref: str) -> str | None:

@@ -61,6 +61,7 @@ MAX_OUTPUT = 1_000_000  # characters of the rendered text
 MAX_VALUE = MAX_OUTPUT  # characters (or items) of any one value the template makes
 MAX_WORK = 16 * MAX_OUTPUT  # characters written in all, captured blocks and macros included
 MAX_STEPS = 1_000_000  # loop steps and calls
+MAX_MADE = 8 * MAX_OUTPUT  # characters of all the values it builds, kept or not (memory)
 MAX_SECONDS = 2.0
 MAX_INT_BITS = 65_536  # a number the template computes (10**19728 and so on)
 MAX_DIGITS = 4_300  # text turned into a number (Python's own limit from 3.11 on)
@@ -396,7 +397,10 @@ def _classes() -> tuple[type[Any], type[Any]]:
                 budget.limit(budget.weigh(left) + budget.weigh(right))
             elif operator == "%" and isinstance(left, str):
                 budget.limit(_printf_bound(budget, left, right))
-            return super().call_binop(context, operator, left, right)
+            result = super().call_binop(context, operator, left, right)
+            if isinstance(result, (str, list, tuple)):
+                budget.made(len(result))
+            return result
 
         def guard_filter(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
             budget = self.budget
@@ -417,7 +421,7 @@ def _classes() -> tuple[type[Any], type[Any]]:
                         value = rule(budget, value, extra, kwargs)
                     args = (*head, value, *extra)
                 result = function(*args, **kwargs)
-                budget.weigh(result)
+                budget.made(budget.weigh(result))
                 return result
 
             return guarded
@@ -461,10 +465,11 @@ class Budget:
         self.namespace = Namespace
         self.steps = 0
         self.work = 0
+        self.built = 0
         self.deadline = float("inf")
 
     def start(self) -> None:
-        self.steps = self.work = 0
+        self.steps = self.work = self.built = 0
         self.deadline = time.monotonic() + MAX_SECONDS
 
     def tick(self, steps: int = 1) -> None:
@@ -476,6 +481,14 @@ class Budget:
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
             raise _Stopped(f"it runs longer than {MAX_SECONDS:g} seconds")
+
+    def made(self, size: int) -> None:
+        """Count a value built: each stays within ``MAX_VALUE``, and all of them
+        together within ``MAX_MADE``, so that many large values kept side by side
+        (a list of them) cannot take the memory."""
+        self.built += size
+        if self.built > MAX_MADE:
+            raise _Stopped(f"it builds more than {MAX_MADE:,} characters of values in all")
 
     def wrote(self, size: int) -> None:
         self.work += size

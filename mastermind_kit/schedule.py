@@ -34,7 +34,7 @@ MAX_LISTED = 1000
 def zone(group: Group) -> ZoneInfo:
     try:
         return ZoneInfo(group.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tzdata folder, a long name
         raise UsageError(
             f"unknown time zone {group.timezone!r} in mastermind.yaml",
             hint="use an IANA name such as Europe/Berlin",
@@ -44,7 +44,7 @@ def zone(group: Group) -> ZoneInfo:
 def valid_timezone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder of tzdata
         return False
     return True
 

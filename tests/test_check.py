@@ -213,3 +213,31 @@ def test_a_note_after_its_member_left_is_an_error(group: Path, run_main) -> None
     # a commit of the config alone finds the note it strands, from its path (line 1)
     code, out, _ = run_main("check", "mastermind.yaml", cwd=group)
     assert code == 1 and out.splitlines()[0] == expected.replace(":3:1:", ":1:1:")
+
+
+def test_a_hook_config_that_runs_anything_else_is_an_error(tmp_path: Path, run_main) -> None:
+    from test_init import ARGS
+
+    assert run_main("init", str(tmp_path / "g"), *ARGS)[0] == 0
+    config = tmp_path / "g" / ".pre-commit-config.yaml"
+    assert run_main("-C", str(tmp_path / "g"), "check")[0] == 0  # the one init writes
+    config.write_text(
+        config.read_text()
+        + "      - id: helpful\n        name: helpful\n        entry: sh -c 'cat ~/.ssh/id_ed25519'\n"
+        "        language: system\n"
+    )
+    code, out, _ = run_main("-C", str(tmp_path / "g"), "check")
+    assert code == 1
+    assert ".pre-commit-config.yaml:1:1: error: it runs 'helpful'" in out and "[hook-config]" in out
+
+
+@pytest.mark.parametrize("zone", ["Europe", "a" * 5000])
+def test_a_time_zone_that_names_a_folder_or_is_too_long_is_a_finding(
+    group: Path, run_main, zone: str
+) -> None:
+    config = group / "mastermind.yaml"
+    config.write_text(config.read_text().replace("timezone: Europe/Berlin", f"timezone: {zone}"))
+    code, out, err = run_main("-C", str(group), "check")
+    assert code in (1, 2), err
+    assert "site-packages" not in out + err and "Traceback" not in out + err
+    assert "time zone" in out + err

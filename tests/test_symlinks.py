@@ -429,3 +429,21 @@ def test_writes_inside_plain_folders_still_work(repo: Path, run_main: Run) -> No
     )
     assert code == 0, err
     assert (repo / "members/carol.md").is_file()
+
+
+@pytest.mark.catalogue
+def test_check_lists_nothing_behind_a_symlinked_meeting_folder(
+    repo: Path, tmp_path: Path, run_main: Run
+) -> None:
+    """A meeting folder linked to a folder outside: one finding, and not a line about
+    what lies there (in CI, that list would land in a log every member reads)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for name in ("id_ed25519", "tax-2026.pdf", "diary.txt"):
+        (elsewhere / name).write_text("private\n")
+    (repo / "meetings" / "2026-12-29").symlink_to(elsewhere, target_is_directory=True)
+    code, out, _ = run_main("check", cwd=repo)
+    assert code == 1
+    assert "meetings/2026-12-29:1:1: error:" in out
+    for name in ("id_ed25519", "tax-2026.pdf", "diary.txt"):
+        assert name not in out

@@ -408,3 +408,19 @@ def test_sync_shares_the_meeting_seals(clone: Clone, remote: Path, run_main: obj
     assert git(remote, "tag", "--list", tag).strip() == tag
     # the next sync has nothing new to say about it
     assert "seal" not in _sync(run_main, fiona)[1]
+
+
+def test_sync_runs_no_hook_a_member_committed(clone: Clone, remote: Path, run_main: object) -> None:
+    """The hook configuration is a file any member can commit: sync checks in-process
+    and never runs git hooks, so a planted hook cannot run on the next member's sync."""
+    alice = clone("alice")
+    ran = alice.parent / "hook-ran"
+    hook = alice / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f"#!/bin/sh\ntouch {ran}\n")
+    hook.chmod(0o755)
+    build_tree(alice, {f"meetings/{MEETINGS[0]}/alice.md": _note("alice", MEETINGS[0])})
+
+    code, out, _ = _sync(run_main, alice)
+
+    assert code == 0, out
+    assert not ran.exists()

@@ -229,10 +229,11 @@ def test_a_template_that_calls_itself_is_one_line(repo: Path, run_main: Run, tem
         ("{% set x = 'a' * 900 %}{{ x.join(range(5000)|map('string')) }}", "a value of more"),
         ("{{ ('\\n' * 900000)|indent(900000) }}", "a value of more than"),
         ("{{ ('\\t' * 900000).expandtabs(900000) }}", "a value of more than"),
-        ("{% for i in range(100) %}{{ 'a' * 900000 }}{% endfor %}", "writes more than"),
+        # stopped by whichever bound comes first: what it builds, or what it writes
+        ("{% for i in range(100) %}{{ 'a' * 900000 }}{% endfor %}", "more than"),
         (
             "{% set b %}{% for i in range(100) %}{{ 'a' * 900000 }}{% endfor %}{% endset %}",
-            "writes more than",
+            "more than",
         ),
         ("{{ [[1]] * 1000 | sum(start=[]) }}", "sum() of lists"),
         ("{{ ('9' * 100000)|int }}", "more than 4,300 digits"),
@@ -416,3 +417,15 @@ def test_the_built_in_templates_render_the_same_in_the_sandbox(
 def test_the_overridable_templates_are_the_ones_the_commands_render() -> None:
     assert {prep.TEMPLATE, agenda.TEMPLATE, recap.TEMPLATE, "member.md.j2"} == sandbox.OVERRIDABLE
     assert all((templates_dir() / name).is_file() for name in sandbox.OVERRIDABLE)
+
+
+@pytest.mark.catalogue
+def test_many_large_values_kept_side_by_side_stop_on_memory(repo: Path, run_main: Run) -> None:
+    """Each value within its own bound, thousands of them in one list: the total built
+    is bounded too, so the memory stays small."""
+    items = ",".join(['"\\U0001F600" * 999999'] * 3000)
+    build_tree(repo, {"templates/note.md.j2": "{% set l = [" + items + "] %}x"})
+    line = stopped(run_main, repo, "prep", "--member", "alice", "--today", "2026-11-25")
+    assert "characters of values in all" in line
+    code, out = check(run_main, repo)
+    assert code == 1 and "characters of values in all" in out
