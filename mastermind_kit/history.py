@@ -1075,6 +1075,18 @@ class Changed(NamedTuple):
 def changed(root: Path, prefix: str) -> list[Changed]:
     """Every path under ``root`` that differs from HEAD: staged, unstaged or untracked
     (ignored files left out). Renames come as the deletion and the addition."""
+    found = []
+    for entry in _status(root, "."):
+        index, tree, path = entry[0], entry[1], entry[3:]
+        if path.startswith(prefix):
+            path = path[len(prefix) :]
+        found.append(Changed(path, index not in " ?", index == "?" and tree == "?"))
+    return found
+
+
+def _status(root: Path, pathspec: str) -> list[str]:
+    """``git status --porcelain`` entries ("XY path", paths from the top of the work
+    tree) under ``pathspec`` (taken literally): staged, unstaged, untracked."""
     run = _run(
         root,
         "-c",
@@ -1085,19 +1097,11 @@ def changed(root: Path, prefix: str) -> list[Changed]:
         "--untracked-files=all",
         "--no-renames",
         "--",
-        ".",
+        pathspec,
     )
     if not run.ok:
         raise GitError(f"git status failed: {run.last_line()}")
-    found = []
-    for entry in run.out.split("\0"):
-        if len(entry) < 4:
-            continue
-        index, tree, path = entry[0], entry[1], entry[3:]
-        if path.startswith(prefix):
-            path = path[len(prefix) :]
-        found.append(Changed(path, index not in " ?", index == "?" and tree == "?"))
-    return found
+    return [entry for entry in run.out.split("\0") if len(entry) >= 4]
 
 
 def commit_paths(root: Path, paths: Sequence[str], message: str) -> Run:
@@ -1280,21 +1284,7 @@ def dirty(root: Path, pathspec: str) -> list[str]:
     """Paths under ``pathspec`` (a path relative to ``root``, taken literally) that differ
     from HEAD: staged, unstaged or untracked (ignored files left out), as ``git status``
     names them (from the top of the work tree)."""
-    run = _run(
-        root,
-        "-c",
-        "core.quotePath=false",
-        "status",
-        "--porcelain=v1",
-        "-z",
-        "--untracked-files=all",
-        "--no-renames",
-        "--",
-        pathspec,
-    )
-    if not run.ok:
-        raise GitError(f"git status failed: {run.last_line()}")
-    return [entry[3:] for entry in run.out.split("\0") if len(entry) >= 4]
+    return [entry[3:] for entry in _status(root, pathspec)]
 
 
 def write_tag(
