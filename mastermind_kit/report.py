@@ -1,7 +1,7 @@
 """``mastermind report ID STATUS``: a report-back from the command line.
 
 The report goes into the member's note for the next meeting, where a report-back
-belongs (PRODUCT.md: a later note of M reports on M's commitment). When that note does
+belongs (a later note of a member reports on their earlier commitments). When that note does
 not exist yet, it is prepared first, exactly as ``prep`` would write it. Only the one
 report entry changes: its ``status`` (and ``note``) is filled in where ``prep`` left
 it empty, or a new entry is added to ``report``. Every other byte of the file stays as
