@@ -27,7 +27,7 @@ from mastermind_kit import schema
 from mastermind_kit.errors import InputError, UsageError
 from mastermind_kit.fsutil import atomic_write, os_errors, refuse_links
 from mastermind_kit.history import BlobReader, Change, History
-from mastermind_kit.load import parse_yaml
+from mastermind_kit.load import blob_text, parse_yaml
 from mastermind_kit.model import Acceptance, Group
 from mastermind_kit.repo import ACCEPTED, GroupRepo
 
@@ -222,7 +222,7 @@ def additions(found: History, reader: BlobReader) -> tuple[list[tuple[Change, st
 def _version_ids(data: bytes | None) -> list[str] | None:
     if data is None:
         return None
-    text = data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
+    text = blob_text(data)
     try:
         doc = parse_yaml(text, Path(ACCEPTED))
     except InputError:

@@ -43,7 +43,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -54,8 +53,9 @@ from typing import Any
 from mastermind_kit import accept, schedule, schema, signing
 from mastermind_kit import history as git_history
 from mastermind_kit.errors import GitError, InputError
+from mastermind_kit.findings import AuditFinding
 from mastermind_kit.history import Change, Commit, History
-from mastermind_kit.load import parse_front_matter, parse_yaml
+from mastermind_kit.load import blob_text, parse_front_matter, parse_yaml
 from mastermind_kit.model import Acceptance, Group, parse_date
 from mastermind_kit.repo import (
     ACCEPTED,
@@ -133,40 +133,6 @@ _SIGNATURES = {
     "R": "good signature made by a revoked key",
     "E": "signature cannot be checked (unknown key)",
 }
-
-
-@dataclass(frozen=True)
-class AuditFinding:
-    rule: str
-    commit: str
-    author: str
-    email: str
-    date: dt.datetime
-    path: str
-    message: str
-    # What the finding is about within its commit and file, where a rule can find more
-    # than one thing there (a commitment id and what changed, a report, a member): with
-    # the rule, commit and path it makes the id, so that rewording a message keeps it.
-    subject: str = ""
-
-    @property
-    def id(self) -> str:
-        """Stable from run to run: the first 12 hex digits of the SHA-256 of the rule,
-        the full commit id, the path and the subject (``--accept`` names a finding by it)."""
-        key = "\0".join((self.rule, self.commit, self.path, self.subject))
-        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "rule": self.rule,
-            "commit": self.commit,
-            "author": self.author,
-            "email": self.email,
-            "date": self.date.isoformat(),
-            "path": self.path,
-            "message": self.message,
-        }
 
 
 @dataclass
@@ -317,9 +283,7 @@ def audit(
         from mastermind_kit.seal import audit_findings as seal_findings  # the meetings' seals
 
         facilitators = rules.now().facilitators  # those the group made
-        findings.extend(
-            AuditFinding(*f) for f in seal_findings(found, reader, facilitators=facilitators)
-        )
+        findings.extend(seal_findings(found, reader, facilitators=facilitators))
         findings.extend(
             f for f in rules.findings() if since is None or f.date.astimezone(tz).date() >= since
         )
@@ -629,7 +593,7 @@ def _config(data: bytes | None) -> Group | None:
     """A version of mastermind.yaml as the model, or None when it was not valid."""
     if data is None:
         return None
-    text = data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
+    text = blob_text(data)
     try:
         doc = parse_yaml(text, Path(CONFIG))
         if any(f.severity == "error" for f in schema.validate(doc, "config")):
@@ -830,7 +794,7 @@ def _finding(
 def _front(blob: bytes | None, path: str) -> dict[str, Any] | None:
     if blob is None:
         return None
-    text = blob.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
+    text = blob_text(blob)
     try:
         doc = parse_front_matter(text, Path(path))
     except InputError:

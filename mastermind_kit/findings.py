@@ -1,14 +1,19 @@
-"""A finding: one problem in one place, and the ways we print a list of them."""
+"""A finding: one problem in one place, and the ways we print a list of them; and an
+audit finding: one thing history shows, in one commit (``audit`` and ``seal`` make them)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 __all__ = [
     "ERROR",
     "WARNING",
+    "AuditFinding",
     "Finding",
     "counts",
     "to_gitlab",
@@ -86,3 +91,37 @@ def to_gitlab(findings: Iterable[Finding]) -> str:
             }
         )
     return json.dumps(report, indent=2, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class AuditFinding:
+    rule: str
+    commit: str
+    author: str
+    email: str
+    date: dt.datetime
+    path: str
+    message: str
+    # What the finding is about within its commit and file, where a rule can find more
+    # than one thing there (a commitment id and what changed, a report, a member): with
+    # the rule, commit and path it makes the id, so that rewording a message keeps it.
+    subject: str = ""
+
+    @property
+    def id(self) -> str:
+        """Stable from run to run: the first 12 hex digits of the SHA-256 of the rule,
+        the full commit id, the path and the subject (``--accept`` names a finding by it)."""
+        key = "\0".join((self.rule, self.commit, self.path, self.subject))
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "rule": self.rule,
+            "commit": self.commit,
+            "author": self.author,
+            "email": self.email,
+            "date": self.date.isoformat(),
+            "path": self.path,
+            "message": self.message,
+        }

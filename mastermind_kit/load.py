@@ -150,6 +150,13 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
+def blob_text(data: bytes) -> str:
+    """An old version of a group file (a blob from history) as the text the parsers
+    take: LF line ends, no byte order mark. Bytes that are not UTF-8 are replaced, not
+    refused: history is read as it was committed."""
+    return data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
+
+
 def read_text(path: Path, *, display: Path | None = None) -> tuple[str, bool, bool, str]:
     """Read a file as UTF-8 text; return (text with LF line ends, had BOM, had CRLF, the
     blob id of the bytes read: what was parsed, for a cache to check its key against)."""

@@ -39,8 +39,9 @@ from typing import NamedTuple
 
 from mastermind_kit import history, schedule
 from mastermind_kit.errors import ExistsError, GitError, InputError, UsageError
+from mastermind_kit.findings import AuditFinding
 from mastermind_kit.history import BlobReader, Change, Commit, FileHistory, History, TagRef
-from mastermind_kit.load import parse_front_matter
+from mastermind_kit.load import blob_text, parse_front_matter
 from mastermind_kit.model import is_slug, parse_date
 from mastermind_kit.repo import MEETINGS, RESERVED_IDS, GroupRepo
 
@@ -49,7 +50,6 @@ __all__ = [
     "Seal",
     "SealChange",
     "SealCheck",
-    "SealFinding",
     "Sealed",
     "SealedItem",
     "audit_findings",
@@ -140,7 +140,7 @@ def _text(value: object) -> str | None:
 
 def _items(member: str, data: bytes, path: str) -> list[SealedItem]:
     """The commitments and reports of one note (InputError when it does not parse)."""
-    text = data.decode("utf-8", "replace").removeprefix("\ufeff").replace("\r\n", "\n")
+    text = blob_text(data)
     front = parse_front_matter(text, Path(path)).data
     if not isinstance(front, dict):
         return []
@@ -553,22 +553,9 @@ def verify(root: Path, *, facilitators: Collection[str] = ()) -> list[SealCheck]
 # -- for the audit -----------------------------------------------------------------------------
 
 
-class SealFinding(NamedTuple):
-    """An audit finding, field for field as ``audit.AuditFinding`` takes them."""
-
-    rule: str
-    commit: str
-    author: str
-    email: str
-    date: dt.datetime
-    path: str
-    message: str
-    subject: str = ""  # what in the commit and file it is about (stable across rewordings)
-
-
 def audit_findings(
     found: History, reader: BlobReader, *, facilitators: Collection[str] = ()
-) -> list[SealFinding]:
+) -> list[AuditFinding]:
     """What the seals say for the audit of ``found`` (history read at HEAD):
 
     - ``seal-broken``: a seal whose commit left HEAD's history, whose record no longer
@@ -584,7 +571,7 @@ def audit_findings(
     """
     if not found.available or not found.commits:
         return []
-    findings: list[SealFinding] = []
+    findings: list[AuditFinding] = []
     lineages: dict[str, FileHistory] = {}
     for lineage in found.lineages():
         # by every path the file had (a note moved away keeps its lineage), a current
@@ -598,7 +585,7 @@ def audit_findings(
         if check.problems:
             tagger = seal.tagger or Tagger("(unknown)", "", found.commits[0].committed)
             findings.append(
-                SealFinding(
+                AuditFinding(
                     "seal-broken",
                     seal.ref.commit or seal.ref.object,
                     tagger.name,
@@ -618,7 +605,7 @@ def audit_findings(
             if commit is None:
                 # No history of that note to blame: named by the seal, nobody accused.
                 findings.append(
-                    SealFinding(
+                    AuditFinding(
                         "sealed-changed",
                         seal.ref.commit or seal.ref.object,
                         "(unknown)",
@@ -631,7 +618,7 @@ def audit_findings(
                 )
                 continue
             findings.append(
-                SealFinding(
+                AuditFinding(
                     "sealed-changed",
                     commit.id,
                     commit.author.name,
