@@ -247,21 +247,16 @@ def _hook_problem(path: Path) -> str | None:
     repos = data.get("repos") if isinstance(data, dict) else None
     if not isinstance(repos, list):
         return "it lists no repos"
+    # What mastermind init has written: the command alone (before the wrapper), and the
+    # wrapper that finds mastermind however it was installed.
+    entries = ("mastermind check", _our_wrapper())
     for entry in repos:
         if not isinstance(entry, dict) or entry.get("repo") != "local":
             return "it runs hooks from another repository"
         for hook in entry.get("hooks") or []:
             if not isinstance(hook, dict):
                 return "a hook in it is not a mapping"
-            entry_text = str(hook.get("entry", ""))
-            ours = hook.get("id") == "mastermind-check" and (
-                entry_text == "mastermind check"
-                or (
-                    entry_text.startswith("sh -c '")
-                    and "mastermind check" in entry_text
-                    and entry_text == _our_wrapper()
-                )
-            )
+            ours = hook.get("id") == "mastermind-check" and hook.get("entry") in entries
             if not ours or hook.get("language") not in ("system", None):
                 return f"it runs {hook.get('id')!r}, which is not mastermind's own check"
     return None

@@ -292,7 +292,7 @@ def _stopped_pulling(repo: GroupRepo, branch: history.Branch, pulled: history.Ru
     what happened and what to do."""
     conflicts = history.unmerged(repo.root)
     aborted = False
-    if history.branch(repo.root).in_progress():
+    if branch.in_progress():  # the same git folder: is the rebase still there?
         aborted = history.abort_rebase(repo.root).ok
     head = history.describe_head(repo.root)
     shown = _short(branch)
