@@ -114,25 +114,34 @@ def git(repo: Path, *args: str, env: Mapping[str, str] | None = None) -> str:
     ).stdout
 
 
+def dated(
+    author: tuple[str, str], when: str, committer: tuple[str, str] | None = None
+) -> dict[str, str]:
+    """The environment git takes a commit's author, committer (default: the author) and
+    their date ``when`` (ISO 8601 with offset) from."""
+    committer = committer or author
+    return {
+        "GIT_AUTHOR_NAME": author[0],
+        "GIT_AUTHOR_EMAIL": author[1],
+        "GIT_COMMITTER_NAME": committer[0],
+        "GIT_COMMITTER_EMAIL": committer[1],
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+    }
+
+
 def commit(
     repo: Path,
     message: str,
     *,
     when: str,
     author: tuple[str, str] = ("Test Runner", "runner@example.org"),
+    committer: tuple[str, str] | None = None,
     paths: tuple[str, ...] = (),
 ) -> None:
-    """Commit with author and committer date ``when`` (ISO 8601 with offset)."""
-    env = {
-        "GIT_AUTHOR_NAME": author[0],
-        "GIT_AUTHOR_EMAIL": author[1],
-        "GIT_COMMITTER_NAME": author[0],
-        "GIT_COMMITTER_EMAIL": author[1],
-        "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_DATE": when,
-    }
+    """Commit as ``author`` (committed by ``committer``, default the author) at ``when``."""
     git(repo, "add", "-A", "--", *paths) if paths else git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message, env=env)
+    git(repo, "commit", "-q", "--allow-empty", "-m", message, env=dated(author, when, committer))
 
 
 @pytest.fixture

@@ -461,16 +461,7 @@ def test_a_late_excuse_and_a_backdated_leave_are_found_whoever_makes_them(
 
 def test_authored_as_one_committed_by_another(git_group: Path, run_main) -> None:
     build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})
-    env = {
-        "GIT_AUTHOR_NAME": ALICE[0],
-        "GIT_AUTHOR_EMAIL": ALICE[1],
-        "GIT_AUTHOR_DATE": "2026-11-30T10:00:00+01:00",
-        "GIT_COMMITTER_NAME": MALLORY[0],
-        "GIT_COMMITTER_EMAIL": MALLORY[1],
-        "GIT_COMMITTER_DATE": "2026-11-30T10:00:00+01:00",
-    }
-    git(git_group, "add", "-A")
-    git(git_group, "commit", "-q", "-m", "prep", env=env)
+    commit(git_group, "prep", when="2026-11-30T10:00:00+01:00", author=ALICE, committer=MALLORY)
 
     found = _rules(run_main, git_group)
 
@@ -481,16 +472,8 @@ def test_authored_as_one_committed_by_another(git_group: Path, run_main) -> None
 def test_a_trusted_committer_is_not_reported(git_group: Path, run_main) -> None:
     _amend_start(git_group, "members:", "trusted_committers: [noreply@github.com]\nmembers:")
     build_tree(git_group, {NOTE: note_text("alice", "2026-12-01")})
-    env = {
-        "GIT_AUTHOR_NAME": ALICE[0],
-        "GIT_AUTHOR_EMAIL": ALICE[1],
-        "GIT_COMMITTER_NAME": "GitHub",
-        "GIT_COMMITTER_EMAIL": "noreply@github.com",
-        "GIT_AUTHOR_DATE": "2026-11-30T10:00:00+01:00",
-        "GIT_COMMITTER_DATE": "2026-11-30T10:00:00+01:00",
-    }
-    git(git_group, "add", "-A")
-    git(git_group, "commit", "-q", "-m", "merged", env=env)
+    github = ("GitHub", "noreply@github.com")
+    commit(git_group, "merged", when="2026-11-30T10:00:00+01:00", author=ALICE, committer=github)
     assert _rules(run_main, git_group) == []
 
 
@@ -599,15 +582,7 @@ def test_the_rules_committed_for_a_facilitator_by_someone_else(git_group: Path, 
     config.write_text(
         config.read_text().replace("agreement:", "commitment_grace_hours: 72\nagreement:")
     )
-    env = {
-        "GIT_AUTHOR_NAME": FIONA[0],
-        "GIT_AUTHOR_EMAIL": FIONA[1],
-        "GIT_COMMITTER_NAME": TOBIAS[0],
-        "GIT_COMMITTER_EMAIL": TOBIAS[1],
-        "GIT_AUTHOR_DATE": "2026-12-10T10:00:00+01:00",
-        "GIT_COMMITTER_DATE": "2026-12-10T10:00:00+01:00",
-    }
-    git(git_group, "commit", "-qam", "grace", env=env)
+    commit(git_group, "grace", when="2026-12-10T10:00:00+01:00", author=FIONA, committer=TOBIAS)
 
     rules = {rule for rule, _ in _rules(run_main, git_group)}
 

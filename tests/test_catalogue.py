@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from test_bad_input import alias_bomb
 
 from conftest import build_tree, commit, git
 from small_group import CONFIG, FILES, TODAY
@@ -84,15 +85,6 @@ def edited(path: str, old: str, new: str) -> str:
 
 def note(front: str, body: str = "") -> str:
     return "---\n" + front + "---\n" + body
-
-
-def alias_bomb(name: str, leaf: str) -> str:
-    """Billion laughs: nine levels of nine aliases, 9**9 leaves when expanded."""
-    lines = []
-    for level in range(9):
-        item = f"*{name}{level - 1}" if level else leaf
-        lines.append(f"{name}{level}: &{name}{level} [{', '.join([item] * 9)}]\n")
-    return "".join(lines)
 
 
 # -- setups that go beyond writing files ---------------------------------------------------

@@ -15,7 +15,7 @@ from test_ledger import ALICE, BOB, note_text
 
 from mastermind_kit.signing import SigningKey, parse
 
-from conftest import GROUP_YAML, PROFILE_ALICE, PROFILE_BOB, build_tree, git
+from conftest import GROUP_YAML, PROFILE_ALICE, PROFILE_BOB, build_tree, dated, git
 
 pytestmark = pytest.mark.skipif(
     shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed (SSH signing)"
@@ -53,17 +53,18 @@ def with_keys(profile: str, *keys: str) -> str:
 def signed_commit(
     repo: Path, message: str, *, when: str, author: tuple[str, str], key: Path | None
 ) -> str:
-    env = {
-        "GIT_AUTHOR_NAME": author[0],
-        "GIT_AUTHOR_EMAIL": author[1],
-        "GIT_COMMITTER_NAME": author[0],
-        "GIT_COMMITTER_EMAIL": author[1],
-        "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_DATE": when,
-    }
     git(repo, "add", "-A")
     sign = ["-c", "gpg.format=ssh", "-c", f"user.signingkey={key}"] if key else []
-    git(repo, *sign, "commit", "-q", *(["-S"] if key else []), "-m", message, env=env)
+    git(
+        repo,
+        *sign,
+        "commit",
+        "-q",
+        *(["-S"] if key else []),
+        "-m",
+        message,
+        env=dated(author, when),
+    )
     return git(repo, "rev-parse", "HEAD").strip()
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from test_read_cache import note
 
 from mastermind_kit import agenda, prep, recap, sandbox
 from mastermind_kit.resources import templates_dir
@@ -33,10 +34,6 @@ HONEST = (
     "{%- if report %}\nreport:\n{%- for entry in report %}\n"
     "  - {id: {{ entry.id | yaml }}, status: null}{%- endfor %}{%- endif %}\n---\n"
 )
-
-
-def note(member: str, meeting: str, front: str = "") -> str:
-    return f"---\nmember: {member}\nmeeting: {meeting}\n{front}---\n"
 
 
 @pytest.fixture
